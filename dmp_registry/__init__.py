@@ -1,0 +1,85 @@
+"""dmp_registry: a registry of datasets, IT systems, data flows, DMPs and programme activities."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from .config import KNOWN_KEYS, DefaultConfig
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"))
+    _configure(app, config)
+
+    from flask_smorest import Api
+
+    from . import models  # noqa: F401  - every model registered before anything maps
+    from .extensions import db
+
+    db.init_app(app)
+    api = Api(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    _register_api(app, api)
+
+    from .web import errors
+
+    errors.register(app)
+
+    from .cli import dmp
+
+    app.cli.add_command(dmp)
+    return app
+
+
+def _configure(app: Flask, config: dict | None) -> None:
+    app.config.from_object(DefaultConfig)
+    app.config.from_prefixed_env()
+    for env_name, key in (("DATABASE_URL", "DMP_DATABASE_URL"), ("ELASTICSEARCH_URL", "DMP_ELASTICSEARCH_URL"),
+                          ("SECRET_KEY", "SECRET_KEY")):
+        if os.environ.get(env_name):
+            app.config[key] = os.environ[env_name]
+    app.config.update(config or {})
+    for key in sorted(k for k in app.config if k.startswith("DMP_") and k not in KNOWN_KEYS):
+        log.warning("unknown setting %s (typo?)", key)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["DMP_DATABASE_URL"]:
+        app.config["DMP_DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'dmp_registry.sqlite'}"
+    app.config["DMP_DATABASE_URL"] = _sqlalchemy_url(app.config["DMP_DATABASE_URL"])
+    if not app.config["DMP_VOCABULARY_DIR"]:
+        app.config["DMP_VOCABULARY_DIR"] = str(PROJECT_DIR / "vocabularies")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """Accept the postgres:// and postgresql:// forms hosting platforms give; use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _register_api(app: Flask, api) -> None:
+    from .auth.api import blueprints as auth_bps
+    from .datasets.api import blueprints as dataset_bps
+    from .organisation.api import blueprints as org_bps
+    from .vocabularies.api import blueprints as vocab_bps
+
+    for blueprint in (*org_bps, *dataset_bps, *auth_bps, *vocab_bps):
+        api.register_blueprint(blueprint)

@@ -1,0 +1,1 @@
+"""Accounts, API tokens and the identity of the current request."""

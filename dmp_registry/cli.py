@@ -1,0 +1,230 @@
+"""`flask --app dmp_registry dmp …` (also installed as `registry …`): set-up and operations.
+
+Commands open their own unit of work and act as the system identity through the services.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .core.identity import system_identity
+from .core.uow import unit_of_work
+
+
+@click.group()
+def dmp():
+    """dmp_registry administration."""
+
+
+def progressbar(length: int, label: str):
+    """A progress bar with counts (n/total), on stderr so output stays parseable."""
+    return click.progressbar(length=length, label=label, show_pos=True, show_percent=True, file=sys.stderr)
+
+
+# ---- database --------------------------------------------------------------------------
+@dmp.group()
+def db():
+    """Database schema migrations (Alembic)."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+@with_appcontext
+def upgrade(revision):
+    """Migrate the database up to REVISION (default: the newest)."""
+    from alembic import command
+
+    from .migrations import alembic_config
+
+    command.upgrade(alembic_config(), revision)
+
+
+@db.command()
+@click.argument("revision", default="-1")
+@with_appcontext
+def downgrade(revision):
+    """Migrate down to REVISION (default: one step; 'base' removes every table)."""
+    from alembic import command
+
+    from .migrations import alembic_config
+
+    command.downgrade(alembic_config(), revision)
+
+
+@db.command()
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def revision(message):
+    """Generate a new migration from the models (review it before committing)."""
+    from alembic import command
+
+    from .migrations import alembic_config
+
+    command.revision(alembic_config(), message=message, autogenerate=True)
+
+
+# ---- vocabularies ----------------------------------------------------------------------
+@dmp.group()
+def vocab():
+    """Controlled vocabularies."""
+
+
+@vocab.command("load")
+@click.option("--scheme", "schemes", multiple=True, help="Only this scheme (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Parse and check, write nothing.")
+@with_appcontext
+def vocab_load(schemes, dry_run):
+    """Load SKOS vocabularies from the vocabularies folder (idempotent)."""
+    from .vocabularies.loader import load, ordered_schemes, read_manifest
+
+    vocab_dir = Path(current_app.config["DMP_VOCABULARY_DIR"])
+    total = len(ordered_schemes(read_manifest(vocab_dir), list(schemes) or None))
+    with unit_of_work(), progressbar(total, "Vocabularies") as bar:
+        reports = load(vocab_dir, list(schemes) or None, dry_run=dry_run, progress=lambda _s: bar.update(1))
+    failed = False
+    for r in reports:
+        click.echo(f"{r.scheme}: {r.created} new, {r.updated} changed, {r.deprecated} deprecated"
+                   + (f", {len(r.errors)} problems" if r.errors else ""))
+        for error in r.errors:
+            failed = True
+            click.echo(f"  ! {error}", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+# ---- demo, users, set-up ---------------------------------------------------------------
+@dmp.command("demo")
+@with_appcontext
+def demo_cmd():
+    """Load the demo data (units, people, projects, datasets, demo accounts)."""
+    from .demo import load_demo
+
+    with unit_of_work():
+        counts = load_demo()
+    click.echo(", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+@dmp.command()
+@with_appcontext
+def setup():
+    """Migrate, load vocabularies, and load demo data when the registry is empty (used by `make run`)."""
+    from sqlalchemy import func, select
+
+    from .core.db import db as database
+    from .datasets.models import Dataset
+
+    ctx = click.get_current_context()
+    ctx.invoke(upgrade)
+    ctx.invoke(vocab_load)
+    if current_app.config["DMP_LOAD_DEMO"] and not database.session.scalar(select(func.count()).select_from(Dataset)):
+        ctx.invoke(demo_cmd)
+
+
+@dmp.group()
+def user():
+    """Local user accounts and API tokens."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, type=click.Choice(["researcher", "curator", "programme_lead", "admin"]))
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--email")
+@with_appcontext
+def user_create(username, roles, password, email):
+    """Create a local account."""
+    from .auth.schemas import UserIn
+    from .auth.service import user_service
+
+    data = _load_or_exit(UserIn(), {"username": username, "password": password, "roles": list(roles), "email": email})
+    with unit_of_work():
+        created = user_service.create(system_identity, data)
+    click.echo(f"created user {created.username} ({created.id})")
+
+
+@user.command("token")
+@click.argument("username")
+@click.argument("name")
+@with_appcontext
+def user_token(username, name):
+    """Create an API token for USERNAME; prints it once."""
+    from sqlalchemy import select
+
+    from .auth.models import User
+    from .auth.service import user_service
+    from .core.db import db as database
+
+    account = database.session.scalar(select(User).where(User.username == username))
+    if account is None:
+        raise click.ClickException(f"no user {username!r}")
+    with unit_of_work():
+        _token, plain = user_service.create_token(system_identity, account.id, name)
+    click.echo(plain)
+
+
+def _load_or_exit(schema, data):
+    from marshmallow import ValidationError
+
+    try:
+        return schema.load({k: v for k, v in data.items() if v is not None})
+    except ValidationError as exc:
+        raise click.ClickException(json.dumps(exc.messages, ensure_ascii=False)) from exc
+
+
+# ---- import / export -------------------------------------------------------------------
+@dmp.command("export")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@with_appcontext
+def export_cmd(target):
+    """Export the whole registry as JSON (to a file, or - for stdout)."""
+    from .transfer.jsonio import export_registry
+
+    with click.open_file(target, "w", encoding="utf-8") as out:
+        counts = export_registry(out, progress=progressbar)
+    click.echo(", ".join(f"{n} {table}" for table, n in counts.items() if n), err=True)
+
+
+@dmp.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_cmd(source):
+    """Import a JSON export into an empty registry (all or nothing)."""
+    from .transfer.jsonio import import_registry
+
+    with open(source, encoding="utf-8") as fh, unit_of_work():
+        counts = import_registry(fh, progress=progressbar)
+    click.echo(", ".join(f"{n} {table}" for table, n in counts.items() if n))
+
+
+@dmp.command("import-inventory")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), help="Column-mapping YAML file.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--sheet", help="XLSX sheet name (default: the first).")
+@with_appcontext
+def import_inventory(source, mapping, dry_run, sheet):
+    """Import a dataset inventory from CSV or XLSX: every bad row is reported, nothing is written
+    unless all rows are good."""
+    from .transfer.inventory import import_inventory as run
+
+    report = run(Path(source), Path(mapping) if mapping else None, dry_run=dry_run, sheet=sheet,
+                 progress=progressbar)
+    for problem in report.problems:
+        click.echo(f"row {problem.row}: {problem.field}: {problem.message}", err=True)
+    verb = "would import" if dry_run else "imported"
+    if report.problems:
+        click.echo(f"{len(report.problems)} problems in {report.bad_rows} of {report.rows} rows; nothing imported.")
+        raise SystemExit(1)
+    click.echo(f"{report.rows} rows checked, {verb} {report.imported} datasets.")
+
+
+def main():
+    """The `registry` console script: the Flask CLI with this app preset."""
+    from . import create_app
+
+    FlaskGroup(create_app=create_app)(prog_name="registry")

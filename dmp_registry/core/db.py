@@ -1,0 +1,125 @@
+"""Declarative base, column types and the per-app session.
+
+The session is scoped to the Flask application context and bound to the engine of the
+current app, so tests can run several apps (SQLite, PostgreSQL) in one process.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from flask import current_app
+from flask.globals import app_ctx
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, TypeDecorator, Uuid, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, declared_attr, Mapped, Session, mapped_column, scoped_session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments INTEGER PRIMARY KEY; BIGINT elsewhere.
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, returns aware UTC: identical values on SQLite and PostgreSQL."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class RecordMixin:
+    """uuid primary key, timestamps and a version counter used for optimistic locking."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        # The ORM bumps `version` on every UPDATE and raises StaleDataError when a concurrent
+        # transaction already did: optimistic locking below the API's own version check.
+        return {"version_id_col": cls.__table__.c.version}
+
+
+def _on_sqlite_connect(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str):
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _on_sqlite_connect)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _app_context_id():
+    return id(app_ctx._get_current_object())
+
+
+class AppSession(Session):
+    """A session that talks to the engine of the current Flask app unless bound explicitly."""
+
+    def get_bind(self, mapper=None, clause=None, **kw):
+        if self.bind is not None:
+            return self.bind
+        return current_app.extensions["dmp_engine"]
+
+
+class Database:
+    """Holds one engine per app; `db.session` is the session of the current app context."""
+
+    def __init__(self):
+        self.session = scoped_session(
+            sessionmaker(class_=AppSession, expire_on_commit=False, autoflush=True), scopefunc=_app_context_id
+        )
+
+    def init_app(self, app):
+        app.extensions["dmp_engine"] = make_engine(app.config["DMP_DATABASE_URL"])
+        app.teardown_appcontext(self._remove_session)
+        app.teardown_request(self._remove_session)  # a fresh session per request, also when a test holds the app context
+
+    def _remove_session(self, _exc=None):
+        self.session.remove()
+
+    @property
+    def engine(self):
+        return current_app.extensions["dmp_engine"]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+
+db = Database()

@@ -1,0 +1,1 @@
+"""Datasets, their distributions and storage locations."""

@@ -1,0 +1,87 @@
+"""Who may see and change datasets.
+
+- everyone (also anonymous) reads datasets listed in the public catalogue;
+- signed-in users read every dataset except restricted / strictly confidential ones, which only
+  their owners, their unit, curators, programme leads and admins read;
+- researchers write their own and their unit's datasets, curators and admins all.
+"""
+from __future__ import annotations
+
+from sqlalchemy import false, or_, select, true
+
+from ..core.permissions import Policy
+from ..vocabularies.terms import CONFIDENTIAL_CLASSIFICATIONS
+
+
+def _owns(identity, dataset) -> bool:
+    return (
+        (identity.user_id is not None and dataset.created_by_id == identity.user_id)
+        or (identity.person_id is not None and dataset.custodian_id == identity.person_id)
+        or (identity.unit_id is not None and dataset.unit_id == identity.unit_id)
+    )
+
+
+def owns_filter(identity, model):
+    conditions = []
+    if identity.user_id is not None:
+        conditions.append(model.created_by_id == identity.user_id)
+    if identity.person_id is not None:
+        conditions.append(model.custodian_id == identity.person_id)
+    if identity.unit_id is not None:
+        conditions.append(model.unit_id == identity.unit_id)
+    return or_(*conditions) if conditions else false()
+
+
+class DatasetPolicy(Policy):
+    def _sees_all(self, identity):
+        return identity.has_role("curator", "admin", "programme_lead")
+
+    def can_read(self, identity, record=None):
+        if record is None or record.listed:
+            return True
+        if not identity.is_authenticated:
+            return False
+        return self._sees_all(identity) or record.classification not in CONFIDENTIAL_CLASSIFICATIONS or _owns(identity, record)
+
+    def can_history(self, identity, record=None):
+        return identity.is_authenticated and self.can_read(identity, record)
+
+    def can_create(self, identity, record=None):
+        if identity.is_curator:
+            return True
+        if not identity.has_role("researcher", "programme_lead"):
+            return False
+        return record is None or _owns(identity, record)
+
+    can_update = can_delete = can_create
+
+    def read_filter(self, identity, model):
+        if not identity.is_authenticated:
+            return model.listed.is_(True)
+        if self._sees_all(identity):
+            return true()
+        return or_(model.listed.is_(True), model.classification.not_in(CONFIDENTIAL_CLASSIFICATIONS),
+                   owns_filter(identity, model))
+
+
+class DistributionPolicy(Policy):
+    """A distribution is visible and editable exactly when its dataset is."""
+
+    datasets = DatasetPolicy()
+
+    def can_read(self, identity, record=None):
+        return record is None or self.datasets.can_read(identity, record.dataset)
+
+    def can_create(self, identity, record=None):
+        return self.datasets.can_update(identity, record.dataset if record is not None else None)
+
+    can_update = can_delete = can_create
+
+    def can_history(self, identity, record=None):
+        return identity.is_authenticated and self.can_read(identity, record)
+
+    def read_filter(self, identity, model):
+        from .models import Dataset
+
+        visible = select(Dataset.id).where(self.datasets.read_filter(identity, Dataset))
+        return model.dataset_id.in_(visible)

@@ -1,0 +1,1 @@
+"""DCAT-AP / DCAT-AP-NO publication of the catalogue."""

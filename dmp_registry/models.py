@@ -1,0 +1,6 @@
+"""Import every model so metadata, migrations and relationships see all tables."""
+from .auth.models import ApiToken, User  # noqa: F401
+from .core.history import ChangeRecord  # noqa: F401
+from .datasets.models import Dataset, Distribution, StorageLocation, dataset_creator  # noqa: F401
+from .organisation.models import Person, Project, Unit  # noqa: F401
+from .vocabularies.models import Concept, ConceptScheme  # noqa: F401

@@ -1,0 +1,1 @@
+"""Organisation units, people and projects."""

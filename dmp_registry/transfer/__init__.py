@@ -1,0 +1,1 @@
+"""Moving data in and out: full JSON export/import and spreadsheet inventories."""

@@ -1,0 +1,1 @@
+"""SKOS vocabularies: schemes and concepts loaded from `vocabularies/`, referenced by URI."""

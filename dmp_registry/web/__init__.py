@@ -1,0 +1,1 @@
+"""HTML pages and the mapping of domain errors to responses."""
