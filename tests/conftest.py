@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, text
+from sqlalchemy import delete, text, update
 
 from dmp_registry import create_app
 from dmp_registry.core.db import Base, db
@@ -61,6 +61,9 @@ def wipe(app) -> None:
         with unit_of_work() as session:
             for table in reversed(Base.metadata.sorted_tables):
                 if table.name not in KEPT_TABLES:
+                    self_refs = {fk.parent.name: None for fk in table.foreign_keys if fk.column.table is table}
+                    if self_refs:  # e.g. unit.parent_id: unlink before deleting
+                        session.execute(update(table).values(**self_refs))
                     session.execute(delete(table))
 
 

@@ -20,7 +20,16 @@ _seq = itertools.count(1)
 
 def _create(service, schema, data):
     with unit_of_work():
-        return service.create(system_identity, schema.load(data))
+        obj = service.create(system_identity, schema.load(data))
+    return _detached(obj)
+
+
+def _detached(obj):
+    """Tests share the app context with requests; a request's rollback would expire session objects."""
+    from dmp_registry.core.db import db
+
+    db.session.expunge(obj)
+    return obj
 
 
 @pytest.fixture
@@ -82,7 +91,8 @@ def create_user(create_person):
             user = user_service.create(system_identity, {"username": f"user{n}", "roles": list(roles),
                                                          "person_id": person.id, "password": "a-long-password"})
             _token, plain = user_service.create_token(system_identity, user.id, "test")
-        return user, identity_for(user), {"Authorization": f"Bearer {plain}"}
+            identity = identity_for(user)
+        return _detached(user), identity, {"Authorization": f"Bearer {plain}"}
     return make
 
 

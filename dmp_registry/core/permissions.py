@@ -43,6 +43,10 @@ class Policy:
     def can_delete(self, identity, record=None):
         return identity.is_curator
 
+    def can_save(self, identity, record=None):
+        """May the record be stored in the state it has after a create or update?"""
+        return self.can_create(identity, record)
+
     def read_filter(self, identity: Identity, model):
         """SQL condition selecting the rows `can_read` allows."""
         return true() if identity.is_authenticated else false()

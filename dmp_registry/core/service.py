@@ -95,7 +95,7 @@ class RecordService:
         obj = self.model()
         self.validate(identity, obj, data)
         self.apply(identity, obj, data)
-        self.policy.require(identity, "create", obj)
+        self.policy.require(identity, "save", obj)
         db.session.add(obj)
         db.session.flush()
         record_change(identity, self.entity_type, obj.id, "create", None, self.snapshot(obj), obj.version)
@@ -108,7 +108,7 @@ class RecordService:
         before = self.snapshot(obj)
         self.validate(identity, obj, data)
         self.apply(identity, obj, data)
-        self.policy.require(identity, "update", obj)  # e.g. not moved to a unit you may not write
+        self.policy.require(identity, "save", obj)  # e.g. not moved to a unit you may not write
         after = self.snapshot(obj)
         if before != after:
             obj.updated_at = utcnow()  # also bumps `version` when only children changed
@@ -121,14 +121,14 @@ class RecordService:
         self.policy.require(identity, "delete", obj)
         if expected_version is not None:  # deleting without a version is allowed; with one it is checked
             check_version(obj, expected_version)
-        self.check_deletable(obj)
+        self.before_delete(identity, obj)
         before = self.snapshot(obj)
         db.session.delete(obj)
         db.session.flush()
         record_change(identity, self.entity_type, obj.id, "delete", before, None, obj.version)
 
-    def check_deletable(self, obj) -> None:
-        """Raise ConflictError when other records still point at `obj`."""
+    def before_delete(self, identity: Identity, obj) -> None:
+        """Raise ConflictError when other records still point at `obj`; record cascades."""
 
 
 def check_version(obj, expected_version: int | None) -> None:

@@ -47,13 +47,23 @@ class DatasetPolicy(Policy):
         return identity.is_authenticated and self.can_read(identity, record)
 
     def can_create(self, identity, record=None):
+        return identity.is_curator or identity.has_role("researcher", "programme_lead")
+
+    def can_update(self, identity, record=None):
         if identity.is_curator:
             return True
-        if not identity.has_role("researcher", "programme_lead"):
-            return False
-        return record is None or _owns(identity, record)
+        return identity.has_role("researcher", "programme_lead") and record is not None and _owns(identity, record)
 
-    can_update = can_delete = can_create
+    can_delete = can_update
+
+    def can_save(self, identity, record=None):
+        """Researchers place datasets in their own unit, or hold them as custodian."""
+        if identity.is_curator:
+            return True
+        if not identity.has_role("researcher", "programme_lead") or record is None:
+            return False
+        return (identity.unit_id is not None and record.unit_id == identity.unit_id) or (
+            identity.person_id is not None and record.custodian_id == identity.person_id)
 
     def read_filter(self, identity, model):
         if not identity.is_authenticated:
@@ -73,9 +83,11 @@ class DistributionPolicy(Policy):
         return record is None or self.datasets.can_read(identity, record.dataset)
 
     def can_create(self, identity, record=None):
-        return self.datasets.can_update(identity, record.dataset if record is not None else None)
+        if record is None:
+            return self.datasets.can_create(identity)
+        return self.datasets.can_update(identity, record.dataset)
 
-    can_update = can_delete = can_create
+    can_update = can_delete = can_save = can_create
 
     def can_history(self, identity, record=None):
         return identity.is_authenticated and self.can_read(identity, record)

@@ -94,8 +94,8 @@ class DatasetService(RecordService):
             if getattr(obj, default) is None:
                 setattr(obj, default, [])
 
-    def snapshot(self, obj):
-        return self.snapshot_schema.dump(obj)
+    def before_delete(self, identity, obj):
+        _record_cascaded_deletes(identity, obj)
 
 
 class DistributionService(RecordService):
@@ -162,7 +162,7 @@ def bulk_create_datasets(identity: Identity, items: list[dict], action: str = "i
         }
         row["title_sort"] = sort_key(row["title"])
         probe = Dataset(**{k: v for k, v in row.items() if k in ("unit_id", "custodian_id", "created_by_id")})
-        policy.require(identity, "create", probe)
+        policy.require(identity, "save", probe)
         datasets.append(row)
         locations += [{"id": uuid.uuid4(), "dataset_id": dataset_id, "position": i, **loc} for i, loc in enumerate(storage)]
         creators += [{"dataset_id": dataset_id, "person_id": pid, "position": i} for i, pid in enumerate(creator_ids)]
@@ -200,3 +200,11 @@ def _plain(value):
 
 def _plain_dict(data: dict) -> dict:
     return {k: _plain(v) for k, v in data.items()}
+
+
+def _record_cascaded_deletes(identity: Identity, dataset: Dataset) -> None:
+    """Distributions go with their dataset; their history says so too."""
+    from ..core.history import record_change
+
+    for dist in dataset.distributions:
+        record_change(identity, "distribution", dist.id, "delete", distribution_service.snapshot(dist), None, dist.version)

@@ -43,7 +43,7 @@ class UnitService(RecordService):
                 seen.add(parent.id)
                 parent = parent.parent
 
-    def check_deletable(self, obj):
+    def before_delete(self, identity, obj):
         from ..datasets.models import Dataset
 
         _referenced(obj, (Unit, Unit.parent_id, "sub-unit"), (Person, Person.unit_id, "person"),
@@ -74,7 +74,7 @@ class PersonService(RecordService):
         _unique(Person, "orcid", data.get("orcid"), obj, "Another person has this ORCID iD.")
         require_reference(Unit, data.get("unit_id"), "unit_id", "unit")
 
-    def check_deletable(self, obj):
+    def before_delete(self, identity, obj):
         from ..datasets.models import Dataset
 
         _referenced(obj, (Dataset, Dataset.custodian_id, "dataset (as custodian)"),
@@ -108,7 +108,7 @@ class ProjectService(RecordService):
         super().apply(identity, obj, data)
         obj.title_sort = sort_key(obj.title)
 
-    def check_deletable(self, obj):
+    def before_delete(self, identity, obj):
         from ..datasets.models import Dataset
 
         _referenced(obj, (Dataset, Dataset.project_id, "dataset"))

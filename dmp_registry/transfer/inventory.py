@@ -31,6 +31,9 @@ VOCAB_COLUMNS = {"dataset_type": "dataset-type", "classification": "classificati
                  "access_rights": "eu-access-right", "licence": "eu-licence",
                  "publication_status": "publication-status", "storage_kind": "storage-kind"}
 
+# A reference that could not be resolved is reported under its column, not again as missing.
+REPORTED_AS = {"unit_id": "unit", "custodian_id": "custodian"}
+
 
 @dataclass
 class Problem:
@@ -207,7 +210,7 @@ def check_rows(rows: list[tuple[int, dict]], mapping: dict) -> tuple[list[dict],
         except ValidationError as exc:
             item = None
             for key, messages in exc.messages.items():
-                if key not in errors:
+                if key not in errors and REPORTED_AS.get(key) not in errors:
                     errors[key] = messages
         if item is not None:
             if item.get("contains_personal_data") and not item.get("personal_data_legal_basis"):
