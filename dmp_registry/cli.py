@@ -194,10 +194,14 @@ def export_cmd(target):
 @with_appcontext
 def import_cmd(source):
     """Import a JSON export into an empty registry (all or nothing)."""
+    from .core.errors import InvalidInput
     from .transfer.jsonio import import_registry
 
-    with open(source, encoding="utf-8") as fh, unit_of_work():
-        counts = import_registry(fh, progress=progressbar)
+    try:
+        with open(source, encoding="utf-8") as fh, unit_of_work():
+            counts = import_registry(fh, progress=progressbar)
+    except InvalidInput as exc:
+        raise click.ClickException(f"{exc.message} Nothing was imported.") from exc
     click.echo(", ".join(f"{n} {table}" for table, n in counts.items() if n))
 
 

@@ -36,7 +36,8 @@ def _detached(obj):
 def create_unit():
     def make(code=None, **extra):
         n = next(_seq)
-        return _create(unit_service, UnitIn(), {"code": code or f"U{n}", "name": {"nb": f"Enhet {n}", "en": f"Unit {n}"}, **extra})
+        name = {"nb": f"Enhet {n}", "en": f"Unit {n}"}
+        return _create(unit_service, UnitIn(), {"code": code or f"U{n}", "name": name, **extra})
     return make
 
 
@@ -54,7 +55,8 @@ def create_person(create_unit):
 def create_project(create_unit):
     def make(unit=None, **extra):
         unit = unit or create_unit()
-        return _create(project_service, ProjectIn(), {"title": {"nb": f"Prosjekt {next(_seq)}"}, "unit_id": str(unit.id), **extra})
+        title = {"nb": f"Prosjekt {next(_seq)}"}
+        return _create(project_service, ProjectIn(), {"title": title, "unit_id": str(unit.id), **extra})
     return make
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from ..core.identity import ROLES
-from ..core.schemas import BaseSchema, PageArgs, PatchSchemaMixin, Text
+from ..core.schemas import BaseSchema, PageArgs, PatchSchemaMixin, Text, sort_field
 from ..organisation.schemas import RecordOut
 
 USERNAME = validate.Regexp(r"^[a-z0-9][a-z0-9_.@-]{1,99}$", error="2-100 lower-case letters, digits, '.', '_', '@' or '-'.")
@@ -33,7 +33,7 @@ class UserOut(RecordOut):
 
 
 class UserArgs(PageArgs):
-    sort = fields.String(load_default="username", validate=validate.OneOf(["username", "-username", "created", "-created"]))
+    sort = sort_field("username", "created", default="username")
 
 
 class TokenIn(BaseSchema):

@@ -99,6 +99,13 @@ def clean_lang(value: dict | None) -> dict:
     return {lang: value[lang] for lang in LANGUAGES if value and value.get(lang)}
 
 
+def sort_field(*keys: str, default: str):
+    """A `sort` query argument accepting each key ascending or, with a leading '-', descending."""
+    choices = [variant for key in keys for variant in (key, f"-{key}")]
+    return fields.String(load_default=default, validate=validate.OneOf(choices),
+                         metadata={"description": "Sort key; prefix with '-' for descending order"})
+
+
 class PageArgs(BaseSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=500))
@@ -156,11 +163,16 @@ class ConceptOutSchema(BaseSchema):
     label = fields.Dict(keys=fields.String(), values=fields.String())
 
 
-class ConceptOut(fields.Nested):
-    """Dumps a stored concept URI as {uri, notation, label} (labels in every language)."""
+class ConceptOut(fields.Field):
+    """Dumps a stored concept URI as {uri, notation, label}. A plain field returning the cached
+    reference (not a Nested schema): lists of 100 records carry ~1,000 of these."""
 
     def __init__(self, **kwargs):
-        super().__init__(ConceptOutSchema, allow_none=True, **kwargs)
+        metadata = {"type": "object", "nullable": True, "description": "A vocabulary concept",
+                    "properties": {"uri": {"type": "string"}, "notation": {"type": "string", "nullable": True},
+                                   "label": {"type": "object", "additionalProperties": {"type": "string"}}},
+                    **kwargs.pop("metadata", {})}
+        super().__init__(allow_none=True, dump_only=True, metadata=metadata, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         from ..vocabularies.service import concept_ref

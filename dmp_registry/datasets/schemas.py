@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..core.schemas import (
     BaseSchema, BigInt, ConceptOut, ConceptRef, Date, KeywordsSchema, LangText, PageArgs, PatchSchemaMixin,
-    RangeCheckMixin, SmallInt, Text, Url,
+    RangeCheckMixin, SmallInt, Text, Url, sort_field,
 )
 from ..organisation.schemas import RecordOut
 
@@ -228,10 +228,9 @@ class DatasetArgs(PageArgs):
     publication_status = Url()
     listed = fields.Boolean()
     mine = fields.Boolean(metadata={"description": "Only records I created, hold as custodian or belong to my unit"})
-    sort = fields.String(load_default="-updated", validate=validate.OneOf(
-        ["title", "-title", "created", "-created", "updated", "-updated", "volume", "-volume"]))
+    sort = sort_field("title", "created", "updated", "volume", default="-updated")
 
 
 class DistributionArgs(PageArgs):
     dataset_id = fields.UUID()
-    sort = fields.String(load_default="created", validate=validate.OneOf(["created", "-created", "updated", "-updated"]))
+    sort = sort_field("created", "updated", default="created")

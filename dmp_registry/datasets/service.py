@@ -140,17 +140,21 @@ def bulk_create_datasets(identity: Identity, items: list[dict], action: str = "i
     from sqlalchemy import insert
 
     from ..core.db import utcnow
-    from ..core.history import ChangeRecord, diff
+    from ..core.history import ChangeRecord
     from .models import dataset_creator
 
     now = utcnow()
-    datasets, locations, creators, changes = [], [], [], []
+    datasets, locations, creators, changes, distributions = [], [], [], [], []
     policy = DatasetPolicy()
     for item in items:
         item = dict(item)
         dataset_id = item.pop("id", None) or uuid.uuid4()
         creator_ids = item.pop("creator_ids", None) or []
         storage = item.pop("storage_locations", None) or []
+        for dist in item.pop("distributions", None) or []:
+            distributions.append(_distribution_row(dataset_id, dist, now))
+            changes.append(_import_change(identity, "distribution", distributions[-1]["id"], action, now,
+                                          {"dataset_id": str(dataset_id), **_plain_dict(dist)}))
         row = {
             "id": dataset_id, "created_at": now, "updated_at": now, "version": 1,
             "title": clean_lang(item.pop("title")), "description": clean_lang(item.pop("description", None)),
@@ -169,16 +173,32 @@ def bulk_create_datasets(identity: Identity, items: list[dict], action: str = "i
         snapshot = {k: _plain(v) for k, v in row.items() if k not in ("id", "created_at", "updated_at", "version",
                                                                       "title_sort", "created_by_id")}
         snapshot.update(creator_ids=[str(p) for p in creator_ids], storage_locations=[_plain_dict(s) for s in storage])
-        changes.append({"entity_type": "dataset", "entity_id": dataset_id, "action": action, "at": now,
-                        "actor_id": identity.user_id, "actor_name": identity.name, "version": 1,
-                        "changes": diff(None, snapshot)})
+        changes.append(_import_change(identity, "dataset", dataset_id, action, now, snapshot))
     session = db.session
     session.flush()
     for table, rows in ((Dataset.__table__, datasets), (StorageLocation.__table__, locations),
-                        (dataset_creator, creators), (ChangeRecord.__table__, changes)):
+                        (dataset_creator, creators), (Distribution.__table__, distributions),
+                        (ChangeRecord.__table__, changes)):
         if rows:
             session.execute(insert(table), _complete(table, rows))
     return len(datasets)
+
+
+def _import_change(identity, entity_type, entity_id, action, now, snapshot) -> dict:
+    from ..core.history import diff
+
+    return {"entity_type": entity_type, "entity_id": entity_id, "action": action, "at": now,
+            "actor_id": identity.user_id, "actor_name": identity.name, "version": 1, "changes": diff(None, snapshot)}
+
+
+def _distribution_row(dataset_id, data: dict, now) -> dict:
+    import uuid
+
+    data = dict(data)
+    checksum = data.pop("checksum", None) or {}
+    return {"id": uuid.uuid4(), "dataset_id": dataset_id, "created_at": now, "updated_at": now, "version": 1,
+            "title": clean_lang(data.pop("title", None)), "description": clean_lang(data.pop("description", None)),
+            "checksum_algorithm": checksum.get("algorithm"), "checksum_value": checksum.get("value"), **data}
 
 
 def _complete(table, rows):

@@ -4,7 +4,7 @@ import re
 
 from marshmallow import ValidationError, fields, validate
 
-from ..core.schemas import BaseSchema, Date, LangText, PageArgs, PatchSchemaMixin, RangeCheckMixin, Text
+from ..core.schemas import BaseSchema, Date, LangText, PageArgs, PatchSchemaMixin, RangeCheckMixin, Text, sort_field
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$", error="Letters, digits, '.', '_' or '-', up to 40.")
 ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
@@ -48,7 +48,7 @@ class UnitOut(RecordOut):
 
 
 class UnitArgs(PageArgs):
-    sort = fields.String(load_default="code", validate=validate.OneOf(["code", "-code", "created", "-created", "updated", "-updated"]))
+    sort = sort_field("code", "created", "updated", default="code")
 
 
 # ---- people ----------------------------------------------------------------------------
@@ -76,7 +76,7 @@ class PersonArgs(PageArgs):
     unit_id = fields.UUID()
     q = Text(max_length=200, metadata={"description": "Part of the name or e-mail"})
     leaving_before = Date(metadata={"description": "Employment ends on or before this date"})
-    sort = fields.String(load_default="name", validate=validate.OneOf(["name", "-name", "created", "-created", "updated", "-updated", "employment_end", "-employment_end"]))
+    sort = sort_field("name", "created", "updated", "employment_end", default="name")
 
 
 # ---- projects --------------------------------------------------------------------------
@@ -109,4 +109,4 @@ class ProjectOut(RecordOut):
 class ProjectArgs(PageArgs):
     unit_id = fields.UUID()
     q = Text(max_length=200)
-    sort = fields.String(load_default="title", validate=validate.OneOf(["title", "-title", "created", "-created", "updated", "-updated", "start", "-start"]))
+    sort = sort_field("title", "created", "updated", "start", default="title")

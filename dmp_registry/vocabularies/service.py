@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import select
 
@@ -23,7 +24,9 @@ class ConceptInfo:
     def label(self, lang: str = "nb") -> str:
         return pick_label(self.labels, lang) or self.notation or self.uri
 
+    @cached_property
     def ref(self) -> dict:
+        """The output form, built once per concept (callers must not modify it)."""
         return {"uri": self.uri, "notation": self.notation, "label": dict(self.labels)}
 
 
@@ -84,7 +87,7 @@ def concept_ref(uri: str | None) -> dict | None:
     if not uri:
         return None
     info = concept_cache.get(uri)
-    return info.ref() if info else {"uri": uri, "notation": None, "label": {}}
+    return info.ref if info else {"uri": uri, "notation": None, "label": {}}
 
 
 class VocabularyService:

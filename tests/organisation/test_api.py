@@ -58,9 +58,8 @@ def test_person_filters(client, curator, create_person):
 
 def test_project_dates_in_order(client, curator, create_unit):
     unit = create_unit()
-    response = client.post("/api/v1/projects/", json={"title": {"en": "P"}, "unit_id": str(unit.id),
-                                                     "start_date": "2022-01-01", "end_date": "2021-01-01"},
-                           headers=curator[2])
+    payload = {"title": {"en": "P"}, "unit_id": str(unit.id), "start_date": "2022-01-01", "end_date": "2021-01-01"}
+    response = client.post("/api/v1/projects/", json=payload, headers=curator[2])
     assert response.status_code == 422 and "end_date" in response.json["errors"]["json"]
 
 

@@ -1,0 +1,191 @@
+"""Search documents for datasets and distributions (see search/registry.py).
+
+Documents carry everything DatasetPolicy.read_filter looks at (listed, classification, unit,
+custodian, creator) as `readers` tokens, so every engine filters hits, counts, facets, highlights
+and suggestions exactly as the API does; tests/search/test_permissions.py holds the two together.
+"""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import String, cast, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..core.db import db
+from ..organisation.models import Person, Unit
+from ..search.registry import Related, SearchType
+from ..vocabularies.models import Concept
+from ..vocabularies.service import concept_cache
+from ..vocabularies.terms import CONFIDENTIAL_CLASSIFICATIONS
+from .models import Dataset, Distribution, StorageLocation, dataset_creator
+
+SEES_ALL_ROLES = ("curator", "admin", "programme_lead")  # DatasetPolicy._sees_all
+
+
+# ---- permissions as tokens ------------------------------------------------------------
+def dataset_readers(ds: Dataset) -> list[str]:
+    """Who may read: `staff` always; `public` when listed; `signedin` when not confidential;
+    the owners (creator, custodian, unit) always."""
+    tokens = ["staff"]
+    if ds.listed:
+        tokens.append("public")
+    if ds.classification not in CONFIDENTIAL_CLASSIFICATIONS:
+        tokens.append("signedin")
+    for prefix, value in (("user", ds.created_by_id), ("person", ds.custodian_id), ("unit", ds.unit_id)):
+        if value is not None:
+            tokens.append(prefix + value.hex)
+    return tokens
+
+
+def identity_tokens(identity) -> list[str]:
+    if not identity.is_authenticated:
+        return ["public"]
+    if identity.has_role(*SEES_ALL_ROLES):
+        return ["staff"]
+    tokens = ["public", "signedin"]
+    for prefix, value in (("user", identity.user_id), ("person", identity.person_id), ("unit", identity.unit_id)):
+        if value is not None:
+            tokens.append(prefix + value.hex)
+    return tokens
+
+
+# ---- building blocks --------------------------------------------------------------------
+def concept(uri: str | None) -> dict | None:
+    """{uri, label: {nb, en}}: labels denormalised so both languages are searchable."""
+    if not uri:
+        return None
+    info = concept_cache.get(uri)
+    labels = info.labels if info else {}
+    return {"uri": uri, "label": {lang: labels[lang] for lang in ("nb", "en") if labels.get(lang)}}
+
+
+def unit_ref(unit: Unit | None) -> dict | None:
+    if unit is None:
+        return None
+    return {"id": str(unit.id), "code": unit.code, "label": {k: v for k, v in (unit.name or {}).items() if v}}
+
+
+def _uuid(value) -> str | None:
+    return str(value) if value is not None else None
+
+
+def suggest(titles: dict, readers: list[str]) -> dict | None:
+    """Completion inputs: each title and its word suffixes ("Fugler på Dovrefjell" → "Dovrefjell"),
+    with the readers as context so suggestions never show what the user may not read."""
+    inputs = []
+    for title in (titles or {}).values():
+        words = title.split()
+        inputs += [" ".join(words[i:]) for i in range(min(len(words), 6))]
+    inputs = [i[:100] for i in dict.fromkeys(inputs) if i]
+    return {"input": inputs, "contexts": {"readers": readers}} if inputs else None
+
+
+def _common(obj, record_type: str, title: dict, readers: list[str]) -> dict:
+    return {
+        "id": str(obj.id), "record_type": record_type, "version": obj.version,
+        "title": dict(title or {}), "created_at": obj.created_at.isoformat(), "updated_at": obj.updated_at.isoformat(),
+        "readers": readers, "suggest": suggest(title, readers),
+    }
+
+
+# ---- datasets ---------------------------------------------------------------------------
+def load_datasets(ids: list) -> list[Dataset]:
+    return list(db.session.scalars(select(Dataset).where(Dataset.id.in_(ids)).options(
+        selectinload(Dataset.storage_locations), selectinload(Dataset.distributions), selectinload(Dataset.unit),
+        selectinload(Dataset.creators), selectinload(Dataset.custodian), selectinload(Dataset.contact_point),
+        selectinload(Dataset.project))))
+
+
+def dataset_document(ds: Dataset) -> dict:
+    readers = dataset_readers(ds)
+    locations = ds.storage_locations
+    people = [p.name for p in (*ds.creators, ds.custodian, ds.contact_point) if p is not None]
+    return {
+        **_common(ds, "dataset", ds.title, readers),
+        "title_sort": ds.title_sort, "description": dict(ds.description or {}),
+        "keywords": {k: list(v) for k, v in (ds.keywords or {}).items()},
+        "type": concept(ds.dataset_type), "themes": [concept(u) for u in (ds.themes or []) + (ds.los_themes or [])],
+        "access_rights": concept(ds.access_rights), "licence": concept(ds.licence),
+        "classification": concept(ds.classification), "publication_status": concept(ds.publication_status),
+        "unit": unit_ref(ds.unit), "people": list(dict.fromkeys(people)),
+        "project": dict(ds.project.title or {}) if ds.project else None,
+        "places": [(ds.spatial or {}).get("label")] if (ds.spatial or {}).get("label") else [],
+        "personal_data": ds.contains_personal_data,
+        # "not backed up" is the question people ask: true only when every location is backed up
+        "backed_up": bool(locations) and all(loc.backed_up for loc in locations),
+        "storage": [{"kind": concept(loc.kind), "backed_up": loc.backed_up} for loc in locations],
+        "format": [c for c in {d.format: concept(d.format) for d in ds.distributions if d.format}.values()],
+        "doi": ds.doi, "listed": ds.listed, "unit_id": _uuid(ds.unit_id),
+        "custodian_id": _uuid(ds.custodian_id), "created_by_id": _uuid(ds.created_by_id),
+    }
+
+
+def dataset_dependents(datasets: list[Dataset]):
+    """Distribution documents repeat their dataset's title, unit and readers."""
+    return [("distribution", str(d.id)) for ds in datasets for d in ds.distributions]
+
+
+# ---- distributions ----------------------------------------------------------------------
+def load_distributions(ids: list) -> list[Distribution]:
+    return list(db.session.scalars(select(Distribution).where(Distribution.id.in_(ids)).options(
+        selectinload(Distribution.dataset).selectinload(Dataset.unit))))
+
+
+def distribution_document(dist: Distribution) -> dict:
+    ds = dist.dataset
+    readers = dataset_readers(ds)  # DistributionPolicy: visible exactly when its dataset is
+    return {
+        **_common(dist, "distribution", dist.title or ds.title, readers),
+        "title_sort": ds.title_sort, "description": dict(dist.description or {}),
+        "dataset": {"id": str(ds.id), "title": dict(ds.title or {})},
+        "format": concept(dist.format), "licence": concept(dist.licence),
+        "access_rights": concept(ds.access_rights), "classification": concept(ds.classification),
+        "unit": unit_ref(ds.unit), "listed": ds.listed, "unit_id": _uuid(ds.unit_id),
+        "custodian_id": _uuid(ds.custodian_id), "created_by_id": _uuid(ds.created_by_id),
+    }
+
+
+# ---- re-indexing when linked records change -------------------------------------------------
+def datasets_of_units(ids: list[str]):
+    rows = db.session.scalars(select(Dataset.id).where(Dataset.unit_id.in_([uuid.UUID(i) for i in ids])))
+    return [("dataset", str(i)) for i in rows]
+
+
+def datasets_of_people(ids: list[str]):
+    people = [uuid.UUID(i) for i in ids]
+    creators = select(dataset_creator.c.dataset_id).where(dataset_creator.c.person_id.in_(people))
+    rows = db.session.scalars(select(Dataset.id).where(or_(
+        Dataset.custodian_id.in_(people), Dataset.contact_point_id.in_(people), Dataset.id.in_(creators))))
+    return [("dataset", str(i)) for i in rows]
+
+
+def datasets_of_concepts(uris: list[str]):
+    """Datasets (and their distributions' formats) using a concept whose labels changed."""
+    concept_cache.invalidate()
+    found = set()
+    for start in range(0, len(uris), 50):
+        chunk = uris[start:start + 50]
+        columns = (Dataset.dataset_type, Dataset.access_rights, Dataset.licence, Dataset.classification,
+                   Dataset.publication_status)
+        conditions = [c.in_(chunk) for c in columns]
+        conditions += [cast(col, String).contains(f'"{uri}"', autoescape=True)
+                       for col in (Dataset.themes, Dataset.los_themes) for uri in chunk]
+        conditions.append(Dataset.id.in_(select(Distribution.dataset_id).where(Distribution.format.in_(chunk))))
+        found.update(db.session.scalars(select(Dataset.id).where(or_(*conditions))))
+    return [("dataset", str(i)) for i in found]
+
+
+SEARCH_TYPES = [
+    SearchType("dataset", Dataset, "datasets-v1.json", load_datasets, dataset_document, identity_tokens,
+               dataset_dependents, label={"nb": "Datasett", "en": "Dataset"}),
+    SearchType("distribution", Distribution, "distributions-v1.json", load_distributions, distribution_document,
+               identity_tokens, label={"nb": "Distribusjon", "en": "Distribution"}),
+]
+
+RELATED = [
+    Related(StorageLocation, "dataset", "dataset_id"),
+    Related(Distribution, "dataset", "dataset_id"),  # formats are facets of the dataset
+    Related(Unit, "unit", "id", datasets_of_units),
+    Related(Person, "person", "id", datasets_of_people),
+    Related(Concept, "concept", "uri", datasets_of_concepts),
+]
