@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import jsonify, request
 from flask.views import MethodView
 from marshmallow import fields
 
+from .dump import compile_dumper
 from .schemas import BaseSchema
 from .uow import transactional
 
@@ -51,8 +52,11 @@ def expected_version(data: dict) -> int | None:
     return version
 
 
-def with_etag(obj, status: int = 200):
-    return obj, status, {"ETag": f'"{obj.version}"'}
+def with_etag(obj, status: int = 200, dumper=None):
+    """A record as the response body, with its version as ETag. With a compiled dumper the JSON is
+    built here (flask-smorest passes a Response through; its schema still documents the shape)."""
+    body = jsonify(dumper(obj)) if dumper else obj
+    return body, status, {"ETag": f'"{obj.version}"'}
 
 
 def register_crud(blp, service, *, name, in_schema, patch_schema, out_schema, args_schema, url="",
@@ -60,6 +64,7 @@ def register_crud(blp, service, *, name, in_schema, patch_schema, out_schema, ar
     """Collection (GET list, POST), item (GET, PATCH, DELETE) and history routes for one service."""
     policy = service.policy
     page = page_schema(out_schema, name)
+    dump = compile_dumper(out_schema)
 
     class Collection(ApiView):
         rules = {"get": (policy, "list"), "post": (policy, "create")}
@@ -68,25 +73,26 @@ def register_crud(blp, service, *, name, in_schema, patch_schema, out_schema, ar
         @blp.response(200, page)
         def get(self, args):
             result = service.search(identity_getter(), args)
-            return {"items": result.items, "total": result.total, "page": result.page, "per_page": result.per_page}
+            return jsonify({"items": [dump(item) for item in result.items], "total": result.total,
+                            "page": result.page, "per_page": result.per_page})
 
         @blp.arguments(in_schema)
         @blp.response(201, out_schema)
         def post(self, data):
-            return with_etag(service.create(identity_getter(), data), 201)
+            return with_etag(service.create(identity_getter(), data), 201, dump)
 
     class Item(ApiView):
         rules = {"get": (policy, "read"), "patch": (policy, "update"), "delete": (policy, "delete")}
 
         @blp.response(200, out_schema)
         def get(self, record_id):
-            return with_etag(service.read(identity_getter(), record_id))
+            return with_etag(service.read(identity_getter(), record_id), 200, dump)
 
         @blp.arguments(patch_schema(partial=True))
         @blp.response(200, out_schema)
         def patch(self, data, record_id):
             version = expected_version(data)
-            return with_etag(service.update(identity_getter(), record_id, data, version))
+            return with_etag(service.update(identity_getter(), record_id, data, version), 200, dump)
 
         @blp.response(204)
         def delete(self, record_id):

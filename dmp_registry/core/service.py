@@ -57,21 +57,23 @@ class RecordService:
         return stmt
 
     def order_by(self, sort: str | None):
+        """Sort column plus id as tie-breaker, both in the same direction so one (column, id) index serves."""
         sort = sort or self.default_sort
-        column = self.sort_fields[sort.lstrip("-")]
-        return [column.desc() if sort.startswith("-") else column.asc(), self.model.id.asc()]
+        columns = (self.sort_fields[sort.lstrip("-")], self.model.id)
+        return [c.desc() if sort.startswith("-") else c.asc() for c in columns]
 
     def search(self, identity: Identity, args: dict) -> Page:
         stmt = self.filtered(identity, args)
         page, per_page = args.get("page", 1), args.get("per_page", 25)
-        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-        rows = db.session.scalars(
-            stmt.order_by(*self.order_by(args.get("sort")))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-            .options(*self.list_options)
+        total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(self.model.id).subquery()))
+        # Page the ids first (narrow, index-ordered), then load the full records of just that page.
+        ids = db.session.scalars(
+            stmt.with_only_columns(self.model.id).order_by(*self.order_by(args.get("sort")))
+            .limit(per_page).offset((page - 1) * per_page)
         ).all()
-        return Page(list(rows), total, page, per_page)
+        loaded = {obj.id: obj for obj in db.session.scalars(
+            select(self.model).where(self.model.id.in_(ids)).options(*self.list_options))} if ids else {}
+        return Page([loaded[i] for i in ids if i in loaded], total, page, per_page)
 
     def history(self, identity: Identity, record_id):
         obj = self.read(identity, record_id)

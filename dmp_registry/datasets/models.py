@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import Base, JSONType, RecordMixin
@@ -20,9 +20,16 @@ dataset_creator = Table(
 
 class Dataset(RecordMixin, Base):
     __tablename__ = "dataset"
+    __table_args__ = (
+        # (sort column, id) pairs serve ordered paging in either direction; listed first for the public view
+        Index("ix_dataset_updated", "updated_at", "id"),
+        Index("ix_dataset_created", "created_at", "id"),
+        Index("ix_dataset_title", "title_sort", "id"),
+        Index("ix_dataset_listed_updated", "listed", "updated_at", "id"),
+    )
 
     title: Mapped[dict] = mapped_column(JSONType)
-    title_sort: Mapped[str] = mapped_column(String(200), index=True)
+    title_sort: Mapped[str] = mapped_column(String(200))
     description: Mapped[dict] = mapped_column(JSONType, default=dict)
     keywords: Mapped[dict] = mapped_column(JSONType, default=dict)
     dataset_type: Mapped[str | None] = mapped_column(String(500), index=True)
@@ -45,7 +52,7 @@ class Dataset(RecordMixin, Base):
     publication_status: Mapped[str] = mapped_column(String(500), index=True)
     landing_page: Mapped[str | None] = mapped_column(String(2000))
     doi: Mapped[str | None] = mapped_column(String(200), unique=True)
-    listed: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False, index=True)
+    listed: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
 
     unit: Mapped[Unit] = relationship()
