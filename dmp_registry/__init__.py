@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"))
+    app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"))  # templates/ and static/ beside this file
     _configure(app, config)
 
     from flask_smorest import Api
@@ -25,13 +25,22 @@ def create_app(config: dict | None = None) -> Flask:
     from .extensions import db
 
     db.init_app(app)
+    from . import search
+
+    search.init_app(app)  # after db: its teardown drains the outbox before the session goes
     api = Api(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     _register_api(app, api)
 
+    from . import web
+    from .auth import oidc
     from .web import errors
 
     errors.register(app)
+    web.init_app(app)  # languages, CSRF, security headers, template helpers
+    oidc.init_app(app)  # OpenID Connect login when DMP_OIDC_ISSUER is set
+    for blueprint in web.blueprints():  # HTML pages: home, datasets, organisation, admin, login
+        app.register_blueprint(blueprint)
 
     from .cli import dmp
 
@@ -78,8 +87,11 @@ def _instance_secret(instance: Path) -> str:
 def _register_api(app: Flask, api) -> None:
     from .auth.api import blueprints as auth_bps
     from .datasets.api import blueprints as dataset_bps
+    from .flows.api import blueprints as flow_bps
     from .organisation.api import blueprints as org_bps
+    from .search.api import blueprints as search_bps
+    from .systems.api import blueprints as system_bps
     from .vocabularies.api import blueprints as vocab_bps
 
-    for blueprint in (*org_bps, *dataset_bps, *auth_bps, *vocab_bps):
+    for blueprint in (*org_bps, *dataset_bps, *system_bps, *flow_bps, *auth_bps, *vocab_bps, *search_bps):
         api.register_blueprint(blueprint)

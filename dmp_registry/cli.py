@@ -227,6 +227,81 @@ def import_inventory(source, mapping, dry_run, sheet):
     click.echo(f"{report.rows} rows checked, {verb} {report.imported} datasets.")
 
 
+# ---- search ----------------------------------------------------------------------------
+@dmp.group()
+def search():
+    """Search index: drain the outbox, rebuild, check."""
+
+
+def _search_types(name):
+    from .search.registry import search_types
+
+    types = search_types()
+    if name and name not in types:
+        raise click.ClickException(f"unknown type {name!r}; known: {', '.join(types)}")
+    return [types[name]] if name else list(types.values())
+
+
+@search.command("drain")
+@click.option("--loop", is_flag=True, help="Keep draining (a small service); stop with Ctrl-C.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls with --loop.")
+@with_appcontext
+def search_drain(loop, interval):
+    """Apply queued changes to the embedded index and Elasticsearch."""
+    import time
+
+    from .search.worker import drain, pending_count
+
+    while True:
+        report = drain()
+        if report.taken or not loop:
+            click.echo(f"{report.done} entries done, {report.failed} failed, {report.documents} documents; "
+                       f"{pending_count()} pending", err=loop)
+            for key, error in list(report.errors.items())[:10]:
+                click.echo(f"  ! {key}: {error}", err=True)
+        if not loop:
+            raise SystemExit(1 if report.failed else 0)
+        time.sleep(interval if report.taken == 0 or report.failed else 0)
+
+
+@search.command("rebuild")
+@click.argument("record_type", required=False)
+@click.option("--embedded-only", is_flag=True, help="Only the embedded index.")
+@with_appcontext
+def search_rebuild(record_type, embedded_only):
+    """Rebuild indices from the database (new Elasticsearch index, then an atomic alias swap)."""
+    from .search import client
+    from .search.repair import rebuild_elasticsearch, rebuild_embedded
+
+    es = None if embedded_only else client.raw_client()
+    for st in _search_types(record_type):
+        click.echo(f"{st.name}: {rebuild_embedded(st, progress=progressbar)} documents in the embedded index")
+        if es is not None:
+            click.echo(f"{st.name}: {rebuild_elasticsearch(es, st, progress=progressbar)} documents in Elasticsearch")
+
+
+@search.command("check")
+@click.argument("record_type", required=False)
+@with_appcontext
+def search_check(record_type):
+    """Report records missing, stale or extra in the indices; exit 1 when any."""
+    from .search import client
+    from .search.repair import check
+    from .search.worker import pending_count
+
+    failed = False
+    for st in _search_types(record_type):
+        for r in check(st, client.raw_client()):
+            failed |= not r.ok
+            click.echo(f"{r.engine} {r.record_type}: {r.records} records, {len(r.missing)} missing, "
+                       f"{len(r.stale)} stale, {len(r.extra)} extra")
+            for label, ids in (("missing", r.missing), ("stale", r.stale), ("extra", r.extra)):
+                for record_id in ids[:20]:
+                    click.echo(f"  {label} {record_id}")
+    click.echo(f"{pending_count()} outbox entries pending")
+    raise SystemExit(1 if failed else 0)
+
+
 def main():
     """The `registry` console script: the Flask CLI with this app preset."""
     from . import create_app

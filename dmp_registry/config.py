@@ -13,6 +13,21 @@ class DefaultConfig:
     DMP_VOCABULARY_DIR: str | None = None
     #: Elasticsearch URL; empty means the embedded full-text fallback.
     DMP_ELASTICSEARCH_URL: str | None = None
+    #: Prefix of Elasticsearch aliases and indices (`dmp-datasets` → `dmp-datasets-v1-<time>`).
+    DMP_SEARCH_INDEX_PREFIX = "dmp"
+    #: Drain the search outbox right after each commit in this process. Turn off when
+    #: `flask dmp search drain --loop` runs as a service.
+    DMP_SEARCH_DRAIN_IN_PROCESS = True
+    #: Seconds a web request may spend draining after its commit; the rest waits for the next one.
+    DMP_SEARCH_DRAIN_BUDGET = 2.0
+    #: Outbox entries per drain batch (one bulk request per record type).
+    DMP_SEARCH_BATCH_SIZE = 500
+    #: After Elasticsearch failed, answer from the embedded index for this many seconds before retrying.
+    DMP_SEARCH_RETRY_SECONDS = 30
+    #: Timeout in seconds of each Elasticsearch request.
+    DMP_SEARCH_TIMEOUT = 5.0
+    #: `refresh` of index writes: False (visible within ~1 s), "wait_for" or True (tests).
+    DMP_SEARCH_REFRESH = False
     #: Password hashing method for werkzeug (tests use a cheap one).
     DMP_PASSWORD_HASH_METHOD = "scrypt"
     #: Load demo data by `flask dmp setup` when the database is empty.
@@ -23,6 +38,44 @@ class DefaultConfig:
     SECRET_KEY: str | None = None
     #: Largest request body in bytes (larger gets 413). Imports through the API have their own limit.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # ---- web pages (see docs/web.md) -----------------------------------------------------
+    #: Languages of the pages, the first is the default (Norwegian bokmål).
+    DMP_LANGUAGES = ("nb", "en")
+    #: Time zone dates and times are shown in.
+    DMP_TIMEZONE = "Europe/Oslo"
+    #: Datasets per page in the HTML list (the visitor may pick 10, 25, 50 or 100).
+    DMP_PAGE_SIZE = 25
+    #: Failed logins allowed per user name and per client address within DMP_LOGIN_WINDOW_SECONDS.
+    DMP_LOGIN_MAX_ATTEMPTS = 5
+    #: Window of the login throttle, in seconds (kept in process memory).
+    DMP_LOGIN_WINDOW_SECONDS = 300
+    #: OpenID Connect issuer URL (e.g. https://auth.dataporten.no for Feide); empty turns OIDC login off.
+    DMP_OIDC_ISSUER: str | None = None
+    #: OIDC client id registered with the provider.
+    DMP_OIDC_CLIENT_ID: str | None = None
+    #: OIDC client secret.
+    DMP_OIDC_CLIENT_SECRET: str | None = None
+    #: Scopes asked for at login.
+    DMP_OIDC_SCOPE = "openid profile email"
+    #: Name of the provider on the login button ("Logg inn med …").
+    DMP_OIDC_NAME = "Feide"
+    #: Claim that becomes the local user name of a new user (falls back to email, then sub).
+    DMP_OIDC_USERNAME_CLAIM = "preferred_username"
+    #: Claim holding the user's groups/entitlements (a string or a list of strings).
+    DMP_OIDC_ROLES_CLAIM = "groups"
+    #: Claim value → registry role, e.g. {"fc:org:ntnu.no:unit:VM-KUR": "curator"}; roles of matching values add up.
+    DMP_OIDC_ROLE_MAP: dict = {}
+    #: Roles of a user created on first OIDC login when no claim value maps to a role.
+    DMP_OIDC_DEFAULT_ROLES = ("researcher",)
+    #: Re-map roles from the claims on every OIDC login (False: only on the first).
+    DMP_OIDC_SYNC_ROLES = True
+    #: Session cookie only over HTTPS. None: on when DMP_BASE_URI starts with https://.
+    SESSION_COOKIE_SECURE: bool | None = None
+    #: The session cookie is not sent with cross-site requests (a second line of defence against CSRF).
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: A browser session ends after this many seconds.
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
 
     # flask-smorest / OpenAPI
     API_TITLE = "dmp_registry"

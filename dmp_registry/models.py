@@ -3,4 +3,8 @@ from .auth.models import ApiToken, User  # noqa: F401
 from .core.history import ChangeRecord  # noqa: F401
 from .datasets.models import Dataset, Distribution, StorageLocation, dataset_creator  # noqa: F401
 from .organisation.models import Person, Project, Unit  # noqa: F401
+from .search.outbox import OutboxEntry  # noqa: F401
+from .search.store import SearchDocument  # noqa: F401
 from .vocabularies.models import Concept, ConceptScheme  # noqa: F401
+from .flows.models import DataFlow, flow_dataset  # noqa: F401
+from .systems.models import ItSystem, system_dataset  # noqa: F401

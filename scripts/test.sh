@@ -23,10 +23,24 @@ stoppers+=("bash scripts/pg/stop.sh '$work/pg'")
 PG_URL="$(bash scripts/pg/start.sh "$work/pg" | tail -n 1)"
 
 # --- Elasticsearch (search tests) -------------------------------------------------------
-# (section owned by the search capability)
+# A real single-node Elasticsearch 8 on a free port with a throwaway data dir (scripts/elasticsearch/).
+# Both runs share it; each pytest process uses its own index prefix and deletes its indices.
+echo "== starting Elasticsearch" >&2
+mkdir -p "$work/es"
+stoppers+=("bash scripts/elasticsearch/stop.sh '$work/es'")
+DMP_TEST_ES_URL="$(bash scripts/elasticsearch/start.sh "$work/es" | tail -n 1)"
+export DMP_TEST_ES_URL
 
 # --- Browser and OIDC (web UI tests) ----------------------------------------------------
-# (section owned by the web UI capability)
+# Debian's Chromium + axe-core (scripts/browser/README.md) and NAV's mock-oauth2-server on
+# 127.0.0.1 (scripts/oidc/README.md); the browser tests fail, never skip, without them.
+echo "== installing Chromium and axe-core" >&2
+bash scripts/browser/install.sh
+echo "== starting the OIDC provider" >&2
+mkdir -p "$work/oidc"
+stoppers+=("bash scripts/oidc/stop.sh '$work/oidc'")
+DMP_TEST_OIDC_URL="$(bash scripts/oidc/start.sh "$work/oidc" | tail -n 1)"
+export DMP_TEST_OIDC_URL
 
 # --- the suite, on both databases ------------------------------------------------------
 mkdir -p test-artifacts

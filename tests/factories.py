@@ -106,3 +106,33 @@ def curator(create_user):
 @pytest.fixture
 def admin(create_user):
     return create_user("admin")
+
+
+@pytest.fixture
+def create_system():
+    from dmp_registry.systems.schemas import ItSystemIn
+    from dmp_registry.systems.service import it_system_service
+
+    def make(name=None, lifecycle="in-use", **extra):
+        data = {"name": name or f"System {next(_seq)}", "category": local("system-category", "storage"),
+                "lifecycle_status": local("lifecycle-status", lifecycle), **extra}
+        return _create(it_system_service, ItSystemIn(), data)
+    return make
+
+
+@pytest.fixture
+def create_flow():
+    """create_flow(source, target, **fields): ends are ItSystem or Dataset objects."""
+    from dmp_registry.flows.schemas import FlowIn
+    from dmp_registry.flows.service import flow_service
+    from dmp_registry.systems.models import ItSystem
+
+    def end(prefix, obj):
+        kind = "system" if isinstance(obj, ItSystem) else "dataset"
+        return {f"{prefix}_{kind}_id": str(obj.id)}
+
+    def make(source, target, status="active", **extra):
+        data = {"title": f"Flyt {next(_seq)}", **end("source", source), **end("target", target),
+                "status": local("flow-status", status), **extra}
+        return _create(flow_service, FlowIn(), data)
+    return make

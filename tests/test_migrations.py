@@ -8,11 +8,12 @@ from sqlalchemy import inspect
 
 from dmp_registry.core.db import Base, db
 from dmp_registry.migrations import alembic_config
+from dmp_registry.search.store import include_name
 
 
 def test_models_match_migrations(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -122,7 +122,7 @@ class PatchSchemaMixin:
 
 
 class RangeCheckMixin:
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # report date order with the other errors
     def _dates_in_order(self, data, **kwargs):
         for start, end in getattr(self, "date_ranges", ()):
             if data.get(start) and data.get(end) and data[start] > data[end]:

@@ -45,7 +45,11 @@ class RecordService:
         if not self.policy.can(identity, "read", obj):
             # Not readable looks exactly like not existing: no existence leak.
             raise NotFoundError(f"No {self.entity_type.replace('_', ' ')} with id {record_id}")
+        self.present(identity, [obj])
         return obj
+
+    def present(self, identity: Identity, objs: list) -> None:
+        """Prepare records for output to `identity` (e.g. hide linked records it may not read)."""
 
     def filtered(self, identity: Identity, args: dict):
         """The SELECT of readable records matching `args` (without order/paging)."""
@@ -73,7 +77,9 @@ class RecordService:
         ).all()
         loaded = {obj.id: obj for obj in db.session.scalars(
             select(self.model).where(self.model.id.in_(ids)).options(*self.list_options))} if ids else {}
-        return Page([loaded[i] for i in ids if i in loaded], total, page, per_page)
+        items = [loaded[i] for i in ids if i in loaded]
+        self.present(identity, items)
+        return Page(items, total, page, per_page)
 
     def history(self, identity: Identity, record_id):
         obj = self.read(identity, record_id)
@@ -101,6 +107,7 @@ class RecordService:
         db.session.add(obj)
         db.session.flush()
         record_change(identity, self.entity_type, obj.id, "create", None, self.snapshot(obj), obj.version)
+        self.present(identity, [obj])
         return obj
 
     def update(self, identity: Identity, record_id, data: dict, expected_version: int | None):
@@ -116,6 +123,7 @@ class RecordService:
             obj.updated_at = utcnow()  # also bumps `version` when only children changed
             db.session.flush()
             record_change(identity, self.entity_type, obj.id, "update", before, self.snapshot(obj), obj.version)
+        self.present(identity, [obj])
         return obj
 
     def delete(self, identity: Identity, record_id, expected_version: int | None = None) -> None:

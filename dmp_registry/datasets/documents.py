@@ -93,7 +93,7 @@ def load_datasets(ids: list) -> list[Dataset]:
     return list(db.session.scalars(select(Dataset).where(Dataset.id.in_(ids)).options(
         selectinload(Dataset.storage_locations), selectinload(Dataset.distributions), selectinload(Dataset.unit),
         selectinload(Dataset.creators), selectinload(Dataset.custodian), selectinload(Dataset.contact_point),
-        selectinload(Dataset.project))))
+        selectinload(Dataset.project)).execution_options(populate_existing=True)))  # fresh, not the session's
 
 
 def dataset_document(ds: Dataset) -> dict:
@@ -128,7 +128,7 @@ def dataset_dependents(datasets: list[Dataset]):
 # ---- distributions ----------------------------------------------------------------------
 def load_distributions(ids: list) -> list[Distribution]:
     return list(db.session.scalars(select(Distribution).where(Distribution.id.in_(ids)).options(
-        selectinload(Distribution.dataset).selectinload(Dataset.unit))))
+        selectinload(Distribution.dataset).selectinload(Dataset.unit)).execution_options(populate_existing=True)))
 
 
 def distribution_document(dist: Distribution) -> dict:

@@ -33,7 +33,7 @@ def owns_filter(identity, model):
 
 
 class DatasetPolicy(Policy):
-    def _sees_all(self, identity):
+    def sees_all(self, identity):
         return identity.has_role("curator", "admin", "programme_lead")
 
     def can_read(self, identity, record=None):
@@ -41,7 +41,7 @@ class DatasetPolicy(Policy):
             return True
         if not identity.is_authenticated:
             return False
-        return self._sees_all(identity) or record.classification not in CONFIDENTIAL_CLASSIFICATIONS or _owns(identity, record)
+        return self.sees_all(identity) or record.classification not in CONFIDENTIAL_CLASSIFICATIONS or _owns(identity, record)
 
     def can_history(self, identity, record=None):
         return identity.is_authenticated and self.can_read(identity, record)
@@ -68,7 +68,7 @@ class DatasetPolicy(Policy):
     def read_filter(self, identity, model):
         if not identity.is_authenticated:
             return model.listed.is_(True)
-        if self._sees_all(identity):
+        if self.sees_all(identity):
             return true()
         return or_(model.listed.is_(True), model.classification.not_in(CONFIDENTIAL_CLASSIFICATIONS),
                    owns_filter(identity, model))

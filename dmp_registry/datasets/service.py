@@ -181,6 +181,11 @@ def bulk_create_datasets(identity: Identity, items: list[dict], action: str = "i
                         (ChangeRecord.__table__, changes)):
         if rows:
             session.execute(insert(table), _complete(table, rows))
+    # Core inserts bypass the ORM events that fill the search outbox: queue the records here.
+    from ..search import outbox
+
+    outbox.enqueue(session, [("dataset", row["id"], 1) for row in datasets]
+                   + [("distribution", row["id"], 1) for row in distributions])
     return len(datasets)
 
 

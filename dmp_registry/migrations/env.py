@@ -2,6 +2,7 @@ from alembic import context
 
 from dmp_registry import models  # noqa: F401
 from dmp_registry.core.db import Base
+from dmp_registry.search.store import include_name
 
 config = context.config
 engine = config.attributes["engine"]
@@ -12,6 +13,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,  # skips the FTS5 tables the search migration makes by hand
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -17,7 +17,7 @@ javac --release 17 -nowarn -d "$BUILD/classes" -cp "$DIST/lib/*" \
 mkdir -p "$OUT.tmp"
 jar --create --file "$OUT.tmp/dmp-test-shim.jar" -C "$BUILD/classes" .
 cat >"$OUT.tmp/plugin-descriptor.properties" <<PROPS
-description=dmp_registry test shim: norwegian analyzer, asciifolding filter, GET /
+description=dmp_registry test shim: norwegian and english analyzers, asciifolding filter, GET /
 version=$VERSION
 name=dmp-test-shim
 classname=dmp.testshim.DmpTestShimPlugin

@@ -26,8 +26,9 @@ if [ ! -x "$DIST/bin/elasticsearch" ]; then
   log "unpacking Elasticsearch $ES_VERSION from Maven Central (first run only)"
   mvn -B -q -f "$HERE/pom.xml" dependency:unpack@unpack-es >&2
 fi
-# 2. Build the small analysis/root shim module once (see README).
-if [ ! -f "$DIST/modules/dmp-test-shim/dmp-test-shim.jar" ]; then
+# 2. Build the small analysis/root shim module once (see README), again when its source changed.
+SHIM_JAR="$DIST/modules/dmp-test-shim/dmp-test-shim.jar"
+if [ ! -f "$SHIM_JAR" ] || [ -n "$(find "$HERE/shim/src" -newer "$SHIM_JAR" -name '*.java')" ]; then
   log "building dmp-test-shim module"
   "$HERE/build-shim.sh" "$DIST" >&2
 fi

@@ -7,6 +7,7 @@
  * Lucene classes that ship in the distribution's lib/:
  *   - analyzer      "norwegian"    (Lucene NorwegianAnalyzer; stopwords,
  *                                   stopwords_path, stem_exclusion supported)
+ *   - analyzer      "english"      (Lucene EnglishAnalyzer; same options)
  *   - token filter  "asciifolding" (Lucene ASCIIFoldingFilter; preserve_original)
  *   - GET/HEAD /    cluster info, so client.info()/ping() work.
  * Written for this project (not copied from Elasticsearch sources).
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.no.NorwegianAnalyzer;
 import org.elasticsearch.Build;
@@ -69,7 +71,7 @@ public class DmpTestShimPlugin extends Plugin implements AnalysisPlugin, ActionP
 
     @Override
     public Map<String, AnalysisProvider<AnalyzerProvider<? extends Analyzer>>> getAnalyzers() {
-        return Map.of("norwegian", NorwegianProvider::new);
+        return Map.of("norwegian", NorwegianProvider::new, "english", EnglishProvider::new);
     }
 
     @Override
@@ -90,6 +92,23 @@ public class DmpTestShimPlugin extends Plugin implements AnalysisPlugin, ActionP
 
         @Override
         public NorwegianAnalyzer get() {
+            return analyzer;
+        }
+    }
+
+    static final class EnglishProvider extends AbstractIndexAnalyzerProvider<EnglishAnalyzer> {
+        private final EnglishAnalyzer analyzer;
+
+        EnglishProvider(org.elasticsearch.index.IndexSettings indexSettings, org.elasticsearch.env.Environment env,
+                        String name, Settings settings) {
+            super(name, settings);
+            analyzer = new EnglishAnalyzer(
+                Analysis.parseStopWords(env, settings, EnglishAnalyzer.getDefaultStopSet()),
+                Analysis.parseStemExclusion(settings, CharArraySet.EMPTY_SET));
+        }
+
+        @Override
+        public EnglishAnalyzer get() {
             return analyzer;
         }
     }

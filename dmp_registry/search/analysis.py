@@ -1,0 +1,59 @@
+"""Text analysis for the embedded fallback: fold, tokenise and stem in Python, so SQLite FTS5 and
+PostgreSQL index the same terms and "Tromso" finds "Tromsø", "fugler" finds "fugl".
+
+The stemmer is a deliberately small suffix stripper for Norwegian and English. It only has to be
+consistent (the same function runs on documents and queries), not linguistically complete;
+Elasticsearch does real stemming.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPECIAL = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ł": "l"})
+_WORD = re.compile(r"[^\W_]+")  # no underscores: FTS5 and tsquery split on them
+# Longest first; a suffix is removed only when at least three letters remain.
+_SUFFIXES = tuple(sorted((
+    "hetene", "heten", "heter", "endes", "ende", "ene", "ane", "ers", "ies", "ing", "ings", "ets", "ens",
+    "ers", "het", "ene", "er", "en", "et", "ar", "es", "ed", "ly", "e", "s", "a",
+), key=len, reverse=True))
+_MIN_STEM = 3
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: Tromsø → tromso, Ærø → aero, Café → cafe."""
+    text = text.casefold().translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def stem(token: str) -> str:
+    if token.isdigit():
+        return token
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= _MIN_STEM:
+            return token[: -len(suffix)]
+    return token
+
+
+def words(text: str) -> list[str]:
+    """Folded words (no stemming), for highlighting and query parsing."""
+    return _WORD.findall(fold(text))
+
+
+def terms(text: str) -> list[str]:
+    """Folded, stemmed terms in order (so phrases still work)."""
+    return [stem(w) for w in words(text)]
+
+
+def terms_of(*texts) -> str:
+    """Space-joined terms of several texts or lists of texts (None skipped)."""
+    out: list[str] = []
+    for text in texts:
+        if not text:
+            continue
+        if isinstance(text, (list, tuple)):
+            out.append(terms_of(*text))
+        else:
+            out.extend(terms(str(text)))
+    return " ".join(t for t in out if t)

@@ -1,0 +1,102 @@
+"""Search on Elasticsearch: the query DSL for a SearchRequest, and the same response shape as the
+embedded index. Permissions are a filter on `readers` per record type (never a post-filter), so
+hits, totals, facet counts, highlights and completion suggestions all respect them."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .facets import FACETS, FACETS_BY_NAME
+from .indices import alias_name
+from .query import SearchRequest, item, result
+from .registry import search_types
+
+TITLE = ["title.nb^4", "title.nn^4", "title.en^4"]
+TITLE_FOLDED = ["title.nb.folded^3", "title.nn.folded^3", "title.en.folded^3"]
+PREFIX = [*TITLE_FOLDED, "text_any"]
+TEXT = [*TITLE, *TITLE_FOLDED, "text_nb", "text_en", "text_any"]
+# One edit from 4 letters on, never two: distance-2 automata cost ~10 ms each on a small machine.
+FUZZINESS = "AUTO:4,100"
+_SORT = {"relevance": ["_score", {"title_sort": "asc"}, {"id": "asc"}],
+         "title": [{"title_sort": "asc"}, {"id": "asc"}], "-title": [{"title_sort": "desc"}, {"id": "asc"}],
+         "updated": [{"updated_at": "asc"}, {"id": "asc"}], "-updated": [{"updated_at": "desc"}, {"id": "asc"}]}
+HIGHLIGHT = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html", "require_field_match": False,
+             "fields": {**{f"title.{lang}{sub}": {"number_of_fragments": 0}
+                           for lang in ("nb", "nn", "en") for sub in ("", ".folded")},
+                        **{f"description.{lang}{sub}": {"fragment_size": 160, "number_of_fragments": 2}
+                           for lang in ("nb", "nn", "en") for sub in ("", ".folded")}}}
+
+
+def clause_query(clause) -> dict:
+    if clause.phrase:
+        return {"multi_match": {"query": clause.text, "type": "phrase_prefix" if clause.prefix else "phrase",
+                                "fields": TEXT}}
+    if clause.prefix:
+        return {"multi_match": {"query": clause.text, "type": "phrase_prefix", "fields": PREFIX}}
+    # exact/stemmed, or within an edit distance that grows with the word (typo tolerance)
+    return {"bool": {"should": [
+        {"multi_match": {"query": clause.text, "fields": TEXT, "type": "best_fields"}},
+        {"match": {"text_any": {"query": clause.text, "fuzziness": FUZZINESS, "prefix_length": 1, "boost": 0.3}}},
+    ], "minimum_should_match": 1}}
+
+
+def permission_filter(identity) -> dict:
+    return {"bool": {"should": [
+        {"bool": {"filter": [{"term": {"record_type": st.name}}, {"terms": {"readers": st.reader_tokens(identity)}}]}}
+        for st in search_types().values()], "minimum_should_match": 1}}
+
+
+def facet_filter(filters: dict) -> list[dict]:
+    return [{"terms": {FACETS_BY_NAME[name].path: values}} for name, values in filters.items()]
+
+
+def body(identity, req: SearchRequest) -> dict:
+    must = [clause_query(c) for c in req.clauses] or [{"match_all": {}}]
+    aggs = {f.name: {"filter": {"bool": {"filter": facet_filter(req.filters_except(f.name))}},
+                     "aggs": {"values": {"terms": {"field": f.path, "size": 100}}}} for f in FACETS}
+    return {
+        "query": {"bool": {"must": must, "filter": [permission_filter(identity)]}},
+        "post_filter": {"bool": {"filter": facet_filter(req.filters)}},
+        "aggs": aggs, "highlight": HIGHLIGHT, "sort": _SORT[req.effective_sort],
+        "from_": (req.page - 1) * req.per_page, "size": req.per_page, "track_total_hits": True,
+        "source_excludes": ["suggest", "readers"],
+    }
+
+
+def search(es, identity, req: SearchRequest) -> dict:
+    indices = ",".join(alias_name(st) for st in search_types().values())
+    response = es.search(index=indices, ignore_unavailable=True, **body(identity, req)).body
+    items = [item(h["_source"], h.get("_score"), _highlight(h.get("highlight", {}))) for h in response["hits"]["hits"]]
+    facets = {name: [{"value": str(b.get("key_as_string", b["key"])), "count": b["doc_count"]}
+                     for b in agg["values"]["buckets"]] for name, agg in response["aggregations"].items()}
+    return result("elasticsearch", False, req, response["hits"]["total"]["value"], items, facets)
+
+
+def _highlight(raw: dict) -> dict:
+    """{"title.nb.folded": [...]} → {"title": [...]}, without repeats."""
+    merged = defaultdict(list)
+    for path, fragments in raw.items():
+        target = merged[path.split(".")[0]]
+        target += [f for f in fragments if f not in target]
+    return dict(merged)
+
+
+def suggest(es, identity, q: str, size: int) -> list[dict]:
+    groups = defaultdict(list)  # one completion request per distinct permission rule
+    for st in search_types().values():
+        groups[tuple(st.reader_tokens(identity))].append(alias_name(st))
+    found = []
+    for tokens, aliases in groups.items():
+        completion = {"field": "suggest", "size": size, "skip_duplicates": False, "contexts": {"readers": list(tokens)}}
+        if len(q) >= 4:
+            completion["fuzzy"] = {"fuzziness": "AUTO", "prefix_length": 1}
+        response = es.search(index=",".join(aliases), ignore_unavailable=True, source=["id", "record_type", "title"],
+                             suggest={"s": {"prefix": q, "completion": completion}}).body
+        for option in response["suggest"]["s"][0]["options"]:
+            found.append((option["_score"], option["_source"]))
+    found.sort(key=lambda pair: -pair[0])
+    seen, out = set(), []
+    for _score, src in found:
+        if src["id"] not in seen:
+            seen.add(src["id"])
+            out.append({"id": src["id"], "record_type": src["record_type"], "title": src.get("title") or {}})
+    return out[:size]

@@ -1,0 +1,84 @@
+"""Search types: one per record type, declared in `<area>/documents.py`.
+
+To make a new record type searchable: write `<area>/documents.py` with a `SearchType` in
+`SEARCH_TYPES` (and `Related` rows for models whose changes must re-index it), add a mapping file
+under `mappings/elasticsearch/`, and add the area to `AREAS`. Nothing else in search/ changes.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+#: Areas whose documents.py declare search types, in the order facets list record types.
+AREAS = ("datasets",)
+
+Key = tuple[str, str]  # (entity type, id as text)
+
+
+@dataclass(frozen=True)
+class SearchType:
+    name: str                                   # record_type in documents, facets and the API
+    model: type
+    mapping: str                                # file in mappings/elasticsearch/, e.g. datasets-v1.json
+    load: Callable[[list], list]                # ids → objects, eagerly loaded for to_document
+    to_document: Callable[[object], dict]
+    reader_tokens: Callable[[object], list[str]]  # identity → tokens matched against doc["readers"]
+    dependents: Callable[[list], Iterable[Key]] = lambda objs: ()  # records embedding data of these
+    label: dict = field(default_factory=dict)   # {nb, en}: shown in the record-type facet
+
+    @property
+    def index(self) -> str:
+        """Alias stem: `datasets-v1.json` → `datasets`."""
+        return self.mapping.rsplit("-v", 1)[0]
+
+    @property
+    def mapping_version(self) -> int:
+        return int(self.mapping.rsplit("-v", 1)[1].split(".")[0])
+
+
+@dataclass(frozen=True)
+class Related:
+    """Changes of `model` re-index other records: directly when `expand` is None (the attribute
+    `key` holds the id of a `entity_type` record), else by `expand(keys)` at drain time."""
+
+    model: type
+    entity_type: str
+    key: str
+    expand: Callable[[list[str]], Iterable[Key]] | None = None
+
+
+@dataclass
+class _Registry:
+    types: dict[str, SearchType] = field(default_factory=dict)
+    by_model: dict[type, SearchType] = field(default_factory=dict)
+    related: dict[type, list[Related]] = field(default_factory=dict)
+    expanders: dict[str, Callable] = field(default_factory=dict)
+
+
+_registry: _Registry | None = None
+
+
+def registry() -> _Registry:
+    global _registry
+    if _registry is None:
+        reg = _Registry()
+        for area in AREAS:
+            module = importlib.import_module(f"dmp_registry.{area}.documents")
+            for search_type in module.SEARCH_TYPES:
+                reg.types[search_type.name] = search_type
+                reg.by_model[search_type.model] = search_type
+            for rel in getattr(module, "RELATED", ()):
+                reg.related.setdefault(rel.model, []).append(rel)
+                if rel.expand is not None:
+                    reg.expanders[rel.entity_type] = rel.expand
+        _registry = reg
+    return _registry
+
+
+def search_types() -> dict[str, SearchType]:
+    return registry().types
+
+
+def search_type(name: str) -> SearchType:
+    return registry().types[name]

@@ -1,0 +1,99 @@
+"""The embedded index: one `search_document` row per record, kept by the outbox drain like the
+Elasticsearch index. Full-text matching runs on SQLite FTS5 (`search_fts`, an external-content
+table synced by triggers) or PostgreSQL GIN expression indexes; both made by the migration."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Index, Integer, String, Text, Uuid, delete, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.db import Base, BigIntPK, JSONType, db
+from .analysis import terms_of
+from .facets import facet_values, filter_tokens
+
+# Document keys that are not searchable text (ids, codes, permissions, the title handled apart).
+_NOT_TEXT = {"id", "record_type", "version", "readers", "uri", "suggest", "title", "title_sort", "created_at",
+             "updated_at", "unit_id", "custodian_id", "created_by_id", "listed", "personal_data", "backed_up"}
+
+
+class SearchDocument(Base):
+    __tablename__ = "search_document"
+    __table_args__ = (Index("uq_search_document_record", "record_type", "record_id", unique=True),
+                      {"info": {"derived": True}})
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    version: Mapped[int] = mapped_column(Integer)
+    title_sort: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[str] = mapped_column(String(40), default="")  # ISO 8601 UTC, sorts as text
+    document: Mapped[dict] = mapped_column(JSONType)
+    facet_values: Mapped[dict] = mapped_column(JSONType)
+    title_terms: Mapped[str] = mapped_column(Text, default="")
+    body_terms: Mapped[str] = mapped_column(Text, default="")
+    readers: Mapped[str] = mapped_column(Text, default="")
+    filters: Mapped[str] = mapped_column(Text, default="")
+
+
+def text_values(node, key: str | None = None):
+    """Every searchable string in a document (labels, descriptions, names, places)."""
+    if key in _NOT_TEXT:
+        return
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from text_values(v, k)
+    elif isinstance(node, list):
+        for v in node:
+            yield from text_values(v, key)
+    elif isinstance(node, str) and not node.startswith(("http://", "https://")):
+        yield node
+
+
+def row_for(doc: dict) -> dict:
+    values = facet_values(doc)
+    return {
+        "record_type": doc["record_type"], "record_id": uuid.UUID(doc["id"]), "version": doc["version"],
+        "title_sort": (doc.get("title_sort") or "")[:200], "updated_at": doc.get("updated_at") or "",
+        "document": doc, "facet_values": values,
+        "title_terms": terms_of(list((doc.get("title") or {}).values())),
+        "body_terms": terms_of(list(text_values(doc))),
+        "readers": " ".join(doc["readers"]), "filters": filter_tokens(values),
+    }
+
+
+def upsert(session, docs: list[dict]) -> None:
+    """Insert or replace, never replacing a newer version (a late drain loses, as in ES)."""
+    if not docs:
+        return
+    dialect = postgresql if db.dialect == "postgresql" else sqlite
+    table = SearchDocument.__table__
+    rows = [row_for(d) for d in docs]
+    stmt = dialect.insert(table)
+    columns = [c for c in rows[0] if c not in ("record_type", "record_id")]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["record_type", "record_id"],
+        set_={c: stmt.excluded[c] for c in columns},
+        where=table.c.version <= stmt.excluded.version,
+    )
+    session.execute(stmt, rows)
+
+
+def remove(session, keys: list[tuple[str, str]]) -> None:
+    if keys:
+        wanted = [(t, uuid.UUID(i)) for t, i in keys]
+        session.execute(delete(SearchDocument).where(tuple_(SearchDocument.record_type,
+                                                            SearchDocument.record_id).in_(wanted)))
+
+
+def indexed_versions(session, record_type: str) -> dict[str, int]:
+    rows = session.execute(select(SearchDocument.record_id, SearchDocument.version)
+                           .where(SearchDocument.record_type == record_type))
+    return {str(r.record_id): r.version for r in rows}
+
+
+def include_name(name, type_, _parent_names) -> bool:
+    """For Alembic autogenerate: the FTS5 table and its shadow tables come from the migration,
+    not from the models, so comparing models with the database must skip them."""
+    return not (type_ == "table" and name is not None and name.startswith("search_fts"))

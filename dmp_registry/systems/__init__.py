@@ -1,0 +1,1 @@
+"""The IT-system portfolio: what systems the museum runs, who owns them, what data they hold."""

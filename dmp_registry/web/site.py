@@ -1,0 +1,53 @@
+"""The home page and the language switch."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from sqlalchemy import func, select
+
+from ..auth.current import current_identity
+from ..core.db import db
+from ..core.history import ChangeRecord
+from ..datasets.models import Dataset
+from ..datasets.service import dataset_service
+from .options import unit_names
+from .security import safe_next
+
+bp = Blueprint("site", __name__)
+RECENT_CHANGES = 8
+
+
+@bp.get("/", endpoint="home")
+def home():
+    identity = current_identity()
+    visible = dataset_service.filtered(identity, {}).subquery()
+    counts = {name: _count_by(visible, column) for name, column in
+              (("unit", visible.c.unit_id), ("type", visible.c.dataset_type),
+               ("publication", visible.c.publication_status))}
+    total = db.session.scalar(select(func.count()).select_from(visible))
+    mine = dataset_service.search(identity, {"mine": True, "per_page": 10, "sort": "-updated"}) \
+        if identity.is_authenticated else None
+    return render_template("home.html", total=total, counts=counts, recent=recent_changes(visible),
+                           mine=mine, units=unit_names())
+
+
+def _count_by(visible, column) -> list[tuple]:
+    rows = db.session.execute(select(column, func.count()).group_by(column).order_by(func.count().desc()))
+    return [(key, n) for key, n in rows if key is not None]
+
+
+def recent_changes(visible, limit: int = RECENT_CHANGES):
+    """The latest changes to datasets the visitor may see, with each dataset's title."""
+    stmt = (select(ChangeRecord, Dataset.title)
+            .join(visible, visible.c.id == ChangeRecord.entity_id)
+            .join(Dataset, Dataset.id == ChangeRecord.entity_id)
+            .where(ChangeRecord.entity_type == "dataset")
+            .order_by(ChangeRecord.id.desc()).limit(limit))
+    return db.session.execute(stmt).all()
+
+
+@bp.get("/language/<code>", endpoint="language")
+def set_language(code):
+    if code not in current_app.config["DMP_LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    return redirect(safe_next(request.args.get("next")), 303)

@@ -1,0 +1,189 @@
+"""Search benchmark: bulk index throughput and search latency, Elasticsearch and the embedded
+index side by side in one run, at N datasets (default 100,000) on a throwaway SQLite database.
+
+    .venv/bin/python scripts/bench/search_bench.py [--records 100000] [--queries 300] [--es URL]
+
+Without --es (or ELASTICSEARCH_URL) only the embedded index is measured. Latency is measured from
+the client side of a real HTTP connection to the registry's WSGI server in this process (keep-alive),
+for 1–3-word queries with all facets, and for prefix queries. IT systems and data flows do not exist
+yet (later issues); their search types will be added to the load when they do.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import click
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+NB = ("fugl fugler fisk laks ørret elg rein lav mose insekter biller sommerfugler arkeologi funn gjenstander "
+      "utgravning kart foto dagbok brev herbarium samling registrering telling overvåking hekking fjell skog "
+      "myr kyst fjord elv innsjø Dovrefjell Trondheim Tromsø Trøndelag Malvik Røros Oppdal Namdalen Hitra "
+      "Frøya Snåsa Lierne").split()
+EN = ("bird birds fish salmon trout moose reindeer lichen moss insects beetles butterflies archaeology finds "
+      "objects excavation map photo diary letter herbarium collection survey count monitoring breeding "
+      "mountain forest bog coast fjord river lake").split()
+THEMES = ["ENVI", "AGRI", "EDUC", "SOCI", "TECH", "HEAL", "REGI", "GOVE"]
+
+
+def progressbar(length, label):
+    return click.progressbar(length=length, label=label, show_pos=True, show_percent=True, file=sys.stderr)
+
+
+def make_app(db_url: str, es_url: str | None, prefix: str):
+    from dmp_registry import create_app
+
+    return create_app({"DMP_DATABASE_URL": db_url, "DMP_ELASTICSEARCH_URL": es_url or "", "DMP_LOAD_DEMO": False,
+                       "DMP_SEARCH_INDEX_PREFIX": prefix, "DMP_SEARCH_DRAIN_IN_PROCESS": False,
+                       "SECRET_KEY": "bench", "DMP_BASE_URI": "https://bench.example"})
+
+
+def populate(app, records: int, rnd: random.Random) -> None:
+    from dmp_registry.core.identity import system_identity
+    from dmp_registry.core.uow import unit_of_work
+    from dmp_registry.datasets.service import bulk_create_datasets
+    from dmp_registry.organisation.models import Unit
+    from dmp_registry.search.outbox import OutboxEntry
+    from dmp_registry.vocabularies.terms import CLASSIFICATION_OPEN, CLASSIFICATION_RESTRICTED, local
+
+    with app.app_context():
+        with unit_of_work() as session:
+            units = [Unit(code=f"B{i}", name={"nb": f"Seksjon {i}", "en": f"Section {i}"}) for i in range(20)]
+            session.add_all(units)
+        unit_ids = [u.id for u in units]
+        kinds = [local("storage-kind", k) for k in ("institutional-backed-up", "personal-laptop", "external-disk")]
+        with progressbar(records, "Creating datasets") as bar:
+            for start in range(0, records, 2000):
+                batch = []
+                for _ in range(min(2000, records - start)):
+                    backed = rnd.random() < 0.6
+                    batch.append({
+                        "title": {"nb": " ".join(rnd.sample(NB, rnd.randint(3, 6))).capitalize(),
+                                  "en": " ".join(rnd.sample(EN, rnd.randint(3, 6))).capitalize()},
+                        "description": {"nb": " ".join(rnd.choices(NB, k=rnd.randint(8, 20)))},
+                        "unit_id": rnd.choice(unit_ids), "dataset_type": local("dataset-type", "research-data"),
+                        "classification": CLASSIFICATION_RESTRICTED if rnd.random() < 0.1 else CLASSIFICATION_OPEN,
+                        "themes": [f"http://publications.europa.eu/resource/authority/data-theme/{rnd.choice(THEMES)}"],
+                        "listed": rnd.random() < 0.5,
+                        "storage_locations": [{"kind": kinds[0] if backed else rnd.choice(kinds[1:]), "backed_up": backed}],
+                    })
+                with unit_of_work():
+                    bulk_create_datasets(system_identity, batch)
+                bar.update(len(batch))
+        with unit_of_work() as session:  # the rebuilds below index everything; the queue is not measured here
+            session.query(OutboxEntry).delete()
+
+
+def index_all(app, es: bool) -> tuple[int, float]:
+    from dmp_registry.search import client
+    from dmp_registry.search.registry import search_type
+    from dmp_registry.search.repair import rebuild_elasticsearch, rebuild_embedded
+
+    with app.app_context():
+        started = time.perf_counter()
+        if es:
+            n = rebuild_elasticsearch(client.raw_client(), search_type("dataset"), progress=progressbar)
+        else:
+            n = rebuild_embedded(search_type("dataset"), progress=progressbar)
+        return n, time.perf_counter() - started
+
+
+def serve(app) -> tuple[str, int]:
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, like a browser or a proxy in front of gunicorn
+
+        def log_request(self, *args, **kwargs):
+            pass
+
+    server = make_server("127.0.0.1", 0, app, threaded=False, request_handler=Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return "127.0.0.1", server.server_port
+
+
+def queries(rnd: random.Random, n: int, prefix: bool) -> list[str]:
+    out = []
+    for _ in range(n):
+        words = rnd.sample(NB + EN, rnd.randint(1, 3))
+        if prefix:
+            words[-1] = words[-1][: max(3, len(words[-1]) // 2)] + "*"
+        out.append(" ".join(words))
+    return out
+
+
+def latency(address, qs: list[str], label: str) -> dict:
+    conn = http.client.HTTPConnection(*address)
+    times, engine = [], None
+    with progressbar(len(qs), label) as bar:
+        for q in qs:
+            started = time.perf_counter()
+            conn.request("GET", "/api/v1/search/?" + urllib.parse.urlencode({"q": q}))
+            body = conn.getresponse().read()
+            times.append((time.perf_counter() - started) * 1000)
+            engine = engine or body[:200]
+            bar.update(1)
+    times.sort()
+    return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1], "n": len(times)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--es", default=os.environ.get("ELASTICSEARCH_URL"))
+    args = parser.parse_args()
+    rnd = random.Random(4)
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = f"sqlite:///{tmp}/bench.sqlite"
+        embedded = make_app(db_url, None, "bench")
+        with embedded.app_context():
+            from alembic import command
+
+            from dmp_registry.migrations import alembic_config
+            from dmp_registry.vocabularies.loader import load
+            from dmp_registry.core.uow import unit_of_work
+
+            command.upgrade(alembic_config(), "head")
+            with unit_of_work():
+                load(Path(embedded.config["DMP_VOCABULARY_DIR"]))
+        populate(embedded, args.records, rnd)
+        n, seconds = index_all(embedded, es=False)
+        results["embedded full reindex"] = f"{n} documents in {seconds:.1f} s ({n / seconds:,.0f}/s)"
+        apps = [("embedded (SQLite FTS5)", embedded)]
+        if args.es:
+            es_app = make_app(db_url, args.es, f"bench-{os.getpid()}")
+            n, seconds = index_all(es_app, es=True)
+            results["elasticsearch bulk index"] = f"{n} documents in {seconds:.1f} s ({n / seconds:,.0f}/s)"
+            apps.insert(0, ("elasticsearch", es_app))
+        for label, app in apps:
+            address = serve(app)
+            for kind, prefix in (("1–3 words + facets", False), ("prefix + facets", True)):
+                qs = queries(random.Random(7), args.queries, prefix)
+                latency(address, qs[:20], f"warm-up {label}")
+                r = latency(address, qs, f"{label}: {kind}")
+                results[f"{label}, {kind}"] = f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms ({r['n']} queries)"
+        if args.es:
+            from dmp_registry.search import client
+
+            with es_app.app_context():
+                client.raw_client().indices.delete(index=f"bench-{os.getpid()}-*")
+    print(f"\nsearch benchmark, {args.records:,} datasets, {time.strftime('%Y-%m-%d')}, "
+          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    for key, value in results.items():
+        print(f"  {key}: {value}")
+
+
+if __name__ == "__main__":
+    main()

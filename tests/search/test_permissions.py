@@ -1,0 +1,77 @@
+"""Search never shows, counts or suggests a record its reader may not read (DatasetPolicy)."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import select
+
+from dmp_registry.core.db import db
+from dmp_registry.core.identity import Identity, anonymous_identity
+from dmp_registry.datasets.documents import dataset_readers, identity_tokens
+from dmp_registry.datasets.models import Dataset
+from dmp_registry.datasets.permissions import DatasetPolicy
+from dmp_registry.vocabularies.terms import CLASSIFICATION_OPEN, CLASSIFICATION_RESTRICTED
+
+from .conftest import hits
+
+SECRET = "zyxhemmelig"
+
+
+def test_reader_tokens_select_exactly_what_read_filter_selects(create_dataset, create_unit, create_user):
+    unit, other_unit = create_unit(), create_unit()
+    researcher = create_user("researcher", unit=unit)[1]
+    outsider = create_user("researcher", unit=other_unit)[1]
+    for listed, classification in itertools.product((True, False), (CLASSIFICATION_OPEN, CLASSIFICATION_RESTRICTED)):
+        create_dataset(unit=unit, listed=listed, classification=classification)
+        create_dataset(unit=other_unit, listed=listed, classification=classification)
+    identities = [anonymous_identity, researcher, outsider, Identity(user_id=outsider.user_id, roles=frozenset()),
+                  create_user("curator")[1], create_user("programme_lead")[1], create_user("admin")[1],
+                  Identity(person_id=researcher.person_id, user_id=researcher.user_id, roles=frozenset({"researcher"}))]
+    datasets = db.session.scalars(select(Dataset)).all()
+    for identity in identities:
+        by_sql = set(db.session.scalars(select(Dataset.id).where(DatasetPolicy().read_filter(identity, Dataset))))
+        by_tokens = {d.id for d in datasets if set(dataset_readers(d)) & set(identity_tokens(identity))}
+        assert by_tokens == by_sql, identity
+
+
+def _search(client, headers, **params):
+    return client.get("/api/v1/search/", query_string=params, headers=headers or {}).json
+
+
+@pytest.fixture
+def outsider(create_user, create_unit):
+    return create_user("researcher", unit=create_unit())[2]
+
+
+def test_no_leak_through_hits_counts_or_facets(client, indexed_corpus, outsider, engine):
+    for headers in ({}, outsider):
+        result = _search(client, headers, q=SECRET)
+        assert result["total"] == 0 and result["items"] == []
+        assert all(buckets == [] for buckets in result["facets"].values())
+        assert _search(client, headers, q="insekter malvik")["total"] == 0
+
+
+def test_anonymous_sees_and_counts_only_listed_records(client, indexed_corpus, engine):
+    result = _search(client, None, q="", per_page=100)
+    listed = {str(d.id) for key, d in indexed_corpus.items() if key in ("birds", "fish", "lichens", "finds")}
+    assert set(hits(result)) == listed | {str(indexed_corpus["birds_csv"].id)}
+    counts = {b["value"]: b["count"] for b in result["facets"]["record_type"]}
+    assert counts == {"dataset": 4, "distribution": 1} and result["total"] == 5
+    assert sum(b["count"] for b in result["facets"]["classification"]) == 5
+
+
+def test_no_leak_through_suggestions(client, indexed_corpus, outsider, curator, engine):
+    for headers in ({}, outsider):
+        found = client.get("/api/v1/search/suggest", query_string={"q": "Insekt"}, headers=headers).json
+        assert found["suggestions"] == []
+        assert str(indexed_corpus["nestboxes"].id) not in [s["id"] for s in client.get(
+            "/api/v1/search/suggest", query_string={"q": "Fuglek"}).json["suggestions"]]
+    found = client.get("/api/v1/search/suggest", query_string={"q": "Insekt"}, headers=curator[2]).json
+    assert [s["id"] for s in found["suggestions"]] == [str(indexed_corpus["insects"].id)]
+
+
+def test_readers_who_may_see_it_get_highlights(client, indexed_corpus, curator, engine):
+    result = _search(client, curator[2], q=SECRET)
+    assert hits(result) == [str(indexed_corpus["insects"].id)]
+    assert f"<mark>{SECRET}</mark>" in " ".join(result["items"][0]["highlight"]["description"])
