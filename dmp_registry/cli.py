@@ -218,13 +218,7 @@ def import_inventory(source, mapping, dry_run, sheet):
 
     report = run(Path(source), Path(mapping) if mapping else None, dry_run=dry_run, sheet=sheet,
                  progress=progressbar)
-    for problem in report.problems:
-        click.echo(f"row {problem.row}: {problem.field}: {problem.message}", err=True)
-    verb = "would import" if dry_run else "imported"
-    if report.problems:
-        click.echo(f"{len(report.problems)} problems in {report.bad_rows} of {report.rows} rows; nothing imported.")
-        raise SystemExit(1)
-    click.echo(f"{report.rows} rows checked, {verb} {report.imported} datasets.")
+    _print_report(report, dry_run, "datasets")
 
 
 # ---- search ----------------------------------------------------------------------------
@@ -300,6 +294,30 @@ def search_check(record_type):
                     click.echo(f"  {label} {record_id}")
     click.echo(f"{pending_count()} outbox entries pending")
     raise SystemExit(1 if failed else 0)
+
+
+@dmp.command("import-systems")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), help="Column-mapping YAML file.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--sheet", help="XLSX sheet name (default: the first).")
+@with_appcontext
+def import_systems_cmd(source, mapping, dry_run, sheet):
+    """Import an IT-system inventory from CSV or XLSX (all rows or none)."""
+    from .transfer.systems import import_systems
+
+    report = import_systems(Path(source), Path(mapping) if mapping else None, dry_run=dry_run, sheet=sheet,
+                            progress=progressbar)
+    _print_report(report, dry_run, "systems")
+
+
+def _print_report(report, dry_run: bool, what: str) -> None:
+    for problem in report.problems:
+        click.echo(f"row {problem.row}: {problem.field}: {problem.message}", err=True)
+    if report.problems:
+        click.echo(f"{len(report.problems)} problems in {report.bad_rows} of {report.rows} rows; nothing imported.")
+        raise SystemExit(1)
+    click.echo(f"{report.rows} rows checked, {'would import' if dry_run else 'imported'} {report.imported} {what}.")
 
 
 def main():

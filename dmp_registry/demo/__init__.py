@@ -65,8 +65,53 @@ def load_demo(today: dt.date | None = None) -> dict:
                        "byte_size": dist.get("byte_size"), "licence": _term("eu-licence", dist.get("licence"))}
             distribution_service.create(system_identity, DistributionIn().load(_drop_none(payload)))
             n_distributions += 1
+    n_systems, n_flows = _load_portfolio(data, units, people)
     return {"units": len(units), "people": len(people), "users": len(data["users"]), "projects": len(projects),
-            "datasets": len(data["datasets"]), "distributions": n_distributions}
+            "datasets": len(data["datasets"]), "distributions": n_distributions, "systems": n_systems,
+            "flows": n_flows}
+
+
+def _load_portfolio(data, units, people) -> tuple[int, int]:
+    from sqlalchemy import select
+
+    from ..core.db import db
+    from ..datasets.models import Dataset
+    from ..flows.schemas import FlowIn
+    from ..flows.service import flow_service
+    from ..systems.schemas import ItSystemIn
+    from ..systems.service import it_system_service
+
+    datasets = {d.title.get("nb"): d.id for d in db.session.scalars(select(Dataset))}
+    systems = {}
+    for item in data.get("systems", []):
+        payload = {"name": item["name"], "short_name": item.get("short_name"), "description": item.get("description"),
+                   "category": _term("system-category", item["category"]),
+                   "owner_unit_id": str(units[item["unit"]]) if item.get("unit") else None,
+                   "system_owner_id": str(people[item["owner"]]) if item.get("owner") else None,
+                   "hosting": _term("hosting", item.get("hosting")),
+                   "lifecycle_status": _term("lifecycle-status", item["lifecycle"]),
+                   "in_use_from": item.get("in_use_from"), "phase_out_from": item.get("phase_out_from"),
+                   "retired_on": item.get("retired_on"), "classification": _term("classification", item.get("classification")),
+                   "processes_personal_data": item.get("personal", False),
+                   "processing_record_ref": item.get("processing_ref"), "user_count": item.get("users"),
+                   "vendor": item.get("vendor"), "product": item.get("product"),
+                   "endpoint_urls": item.get("endpoints"), "api_description_url": item.get("api_url"),
+                   "dataset_ids": [str(datasets[t]) for t in item.get("datasets", [])]}
+        created = it_system_service.create(system_identity, ItSystemIn().load(_drop_none(payload)))
+        systems[item["name"]] = created.id
+    for item in data.get("flows", []):
+        payload = {"title": item["title"], "mechanism": _term("flow-mechanism", item.get("mechanism")),
+                   "frequency": _term("eu-frequency", item.get("frequency")), "personal_data": item.get("personal", False),
+                   "status": _term("flow-status", item["status"]), "problems": item.get("problems"),
+                   "problem_severity": _term("problem-severity", item.get("severity"))}
+        for end in ("source", "target"):
+            ref = item[end]
+            if "system" in ref:
+                payload[f"{end}_system_id"] = str(systems[ref["system"]])
+            else:
+                payload[f"{end}_dataset_id"] = str(datasets[ref["dataset"]])
+        flow_service.create(system_identity, FlowIn().load(_drop_none(payload)))
+    return len(systems), len(data.get("flows", []))
 
 
 def _dataset_payload(item, units, people, projects) -> dict:

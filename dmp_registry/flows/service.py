@@ -44,8 +44,9 @@ class FlowService(RecordService):
         return stmt
 
     def validate(self, identity, obj, data):
-        errors = {}
-        ends = {}
+        errors, ends = {}, {}
+        # A retired flow may record history with a retired system; a live one may not use one.
+        live = data.get("status", obj.status) != FLOW_RETIRED
         for end in ENDS:
             system_key, dataset_key = f"{end}_system_id", f"{end}_dataset_id"
             if system_key in data or dataset_key in data:
@@ -57,7 +58,7 @@ class FlowService(RecordService):
                 system = db.session.get(ItSystem, system_id)
                 if system is None:
                     errors[system_key] = [f"Unknown system: {system_id}"]
-                elif system.lifecycle_status == SYSTEM_RETIRED and (system_key in data):
+                elif system.lifecycle_status == SYSTEM_RETIRED and live and (system_key in data or "status" in data):
                     errors[system_key] = [f"The system {system.name} is retired; a flow cannot use it."]
             if dataset_id is not None and db.session.get(Dataset, dataset_id) is None:
                 errors[dataset_key] = [f"Unknown dataset: {dataset_id}"]

@@ -6,13 +6,8 @@ in one transaction, through the bulk path (history rows included).
 """
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -25,6 +20,7 @@ from ..datasets.schemas import DatasetIn
 from ..datasets.service import bulk_create_datasets
 from ..organisation.models import Person, Unit
 from ..vocabularies.service import concept_cache
+from .spreadsheet import ColumnReader, InventoryReport, Problem, flatten_messages, load_mapping, read_rows
 
 DEFAULT_MAPPING = Path(__file__).with_name("inventory_mapping.yaml")
 VOCAB_COLUMNS = {"dataset_type": "dataset-type", "classification": "classification",
@@ -35,77 +31,13 @@ VOCAB_COLUMNS = {"dataset_type": "dataset-type", "classification": "classificati
 REPORTED_AS = {"unit_id": "unit", "custodian_id": "custodian"}
 
 
-@dataclass
-class Problem:
-    row: int
-    field: str
-    message: str
-
-
-@dataclass
-class InventoryReport:
-    rows: int = 0
-    imported: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def bad_rows(self) -> int:
-        return len({p.row for p in self.problems})
-
-
-def read_rows(path: Path, sheet: str | None = None) -> list[tuple[int, dict]]:
-    """(spreadsheet row number, {header: text}) for every non-empty data row."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path, sheet)
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig") if not raw.startswith(b"\xff\xfe") else raw.decode("utf-16")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    return [(n, row) for n, row in enumerate(reader, start=2) if any((v or "").strip() for v in row.values())]
-
-
-def _xlsx_rows(path: Path, sheet: str | None) -> list[tuple[int, dict]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-    rows = worksheet.iter_rows(values_only=True)
-    headers = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    out = []
-    for n, values in enumerate(rows, start=2):
-        cells = {h: _cell_text(v) for h, v in zip(headers, values) if h}
-        if any(cells.values()):
-            out.append((n, cells))
-    workbook.close()
-    return out
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-class RowConverter:
+class RowConverter(ColumnReader):
     """Turns one spreadsheet row into the API's input shape, collecting problems by field."""
 
     def __init__(self, mapping: dict):
-        self.columns = mapping["columns"]
-        self.sep = mapping.get("list_separator", ";")
-        self.true = {str(v).casefold() for v in mapping.get("true_values", [])}
-        self.false = {str(v).casefold() for v in mapping.get("false_values", [])}
+        super().__init__(mapping)
         self.units = {code.casefold(): uid for uid, code in db.session.execute(select(Unit.id, Unit.code))}
         self.people = {email: pid for pid, email in db.session.execute(select(Person.id, Person.email)) if email}
-
-    def cell(self, row: dict, key: str) -> str:
-        header = self.columns.get(key)
-        return (row.get(header) or "").strip() if header else ""
 
     def convert(self, row: dict) -> tuple[dict, dict]:
         data, errors = {}, {}
@@ -179,23 +111,6 @@ class RowConverter:
                 location["backed_up"] = parsed
         return location
 
-    def boolean(self, value: str) -> bool | None:
-        folded = value.casefold()
-        return True if folded in self.true else False if folded in self.false else None
-
-
-def _flatten(messages, prefix="") -> list[tuple[str, str]]:
-    """marshmallow's nested messages → [(dotted.field, message)]."""
-    out = []
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(messages, list):
-        for item in messages:
-            out += _flatten(item, prefix) if isinstance(item, (dict, list)) else [(prefix, str(item))]
-    else:
-        out.append((prefix, str(messages)))
-    return out
 
 
 def check_rows(rows: list[tuple[int, dict]], mapping: dict) -> tuple[list[dict], list[Problem]]:
@@ -220,7 +135,7 @@ def check_rows(rows: list[tuple[int, dict]], mapping: dict) -> tuple[list[dict],
                 errors["doi"] = [f"DOI {doi} is already used" + (f" in row {seen_dois[doi]}" if doi in seen_dois else "")]
             if doi:
                 seen_dois.setdefault(doi, number)
-        problems += [Problem(number, f, m) for f, m in _flatten(errors)]
+        problems += [Problem(number, f, m) for f, m in flatten_messages(errors)]
         if not errors:
             items.append(item)
     return items, problems
@@ -228,8 +143,7 @@ def check_rows(rows: list[tuple[int, dict]], mapping: dict) -> tuple[list[dict],
 
 def import_inventory(path: Path, mapping_path: Path | None = None, *, dry_run: bool = False, sheet: str | None = None,
                      identity: Identity = system_identity, progress=None) -> InventoryReport:
-    with open(mapping_path or DEFAULT_MAPPING, encoding="utf-8") as fh:
-        mapping = yaml.safe_load(fh)
+    mapping = load_mapping(mapping_path or DEFAULT_MAPPING)
     rows = read_rows(path, sheet)
     report = InventoryReport(rows=len(rows))
     items, report.problems = check_rows(rows, mapping)

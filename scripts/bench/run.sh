@@ -6,6 +6,7 @@ cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
 mkdir -p docs/bench
 "$PY" scripts/bench/foundation_bench.py --n "${BENCH_N:-100000}" --out docs/bench/foundation.json
+"$PY" scripts/bench/lineage_bench.py --out docs/bench/lineage.json
 for extra in scripts/bench/search_bench.py scripts/bench/web_bench.py; do
   if [ -f "$extra" ]; then "$PY" "$extra"; fi
 done

@@ -161,11 +161,13 @@ def main() -> None:
         populate(embedded, args.records, rnd)
         n, seconds = index_all(embedded, es=False)
         results["embedded full reindex"] = f"{n} documents in {seconds:.1f} s ({n / seconds:,.0f}/s)"
+        print(results, flush=True)
         apps = [("embedded (SQLite FTS5)", embedded)]
         if args.es:
             es_app = make_app(db_url, args.es, f"bench-{os.getpid()}")
             n, seconds = index_all(es_app, es=True)
             results["elasticsearch bulk index"] = f"{n} documents in {seconds:.1f} s ({n / seconds:,.0f}/s)"
+            print(results, flush=True)
             apps.insert(0, ("elasticsearch", es_app))
         for label, app in apps:
             address = serve(app)
@@ -174,6 +176,7 @@ def main() -> None:
                 latency(address, qs[:20], f"warm-up {label}")
                 r = latency(address, qs, f"{label}: {kind}")
                 results[f"{label}, {kind}"] = f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms ({r['n']} queries)"
+                print(results, flush=True)
         if args.es:
             from dmp_registry.search import client
 

@@ -86,15 +86,21 @@ def render_times(app, n: int, repeat: int) -> dict:
 @click.option("--db", "dbs", multiple=True, type=click.Choice(["sqlite", "postgresql"]), default=["postgresql"])
 @click.option("--repeat", default=100, show_default=True, help="Requests per measurement.")
 @click.option("--out", type=click.Path(path_type=Path), help="Write JSON results here (and an SVG chart beside).")
-def main(n, dbs, repeat, out):
+@click.option("--reuse", is_flag=True, help="Measure the registry already in BENCH_PG_URL (filled by an earlier run).")
+def main(n, dbs, repeat, out, reuse):
     results = {"machine": machine(), "date": dt.date.today().isoformat(), "n": n, "runs": {}}
     for name in dbs:
         ctx = postgres_url() if name == "postgresql" else nullcontext(None)
         with ctx as pg_url:
             tmp = Path("/tmp") / f"dmp-webbench-{uuid.uuid4().hex[:8]}.sqlite"
-            app = fresh_app(pg_url or f"sqlite:///{tmp}")
             click.echo(f"== {name}: {n} datasets", err=True)
-            run = populate(app, n)
+            if reuse and pg_url:
+                from dmp_registry import create_app
+
+                app, run = create_app({"DMP_DATABASE_URL": pg_url, "SECRET_KEY": "bench"}), {}
+            else:
+                app = fresh_app(pg_url or f"sqlite:///{tmp}")
+                run = populate(app, n)
             run["render_ms"] = render_times(app, n, repeat)
             results["runs"][name] = run
             app.extensions["dmp_engine"].dispose()
