@@ -157,4 +157,3 @@ def _only_copies(identity: Identity, system_id) -> list[dict]:
     backed_up = set(db.session.scalars(select(StorageLocation.dataset_id).where(
         StorageLocation.dataset_id.in_(held), StorageLocation.backed_up.is_(True))))
     return _of_kind(describe_nodes(identity, held - elsewhere - backed_up), "dataset")
-

@@ -29,8 +29,8 @@ class ItSystem(RecordMixin, Base):
     category: Mapped[str] = mapped_column(String(500), index=True)
     owner_unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
     system_owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
-    technical_contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"),
-                                                                    index=True)
+    technical_contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     vendor: Mapped[str | None] = mapped_column(String(200))
     product: Mapped[str | None] = mapped_column(String(200))
     product_version: Mapped[str | None] = mapped_column(String(60))

@@ -70,8 +70,8 @@ class ItSystemService(RecordService):
     def before_delete(self, identity, obj):
         from ..flows.models import DataFlow
 
-        used = db.session.scalar(select(DataFlow.id).where(or_(DataFlow.source_node == obj.id,
-                                                                DataFlow.target_node == obj.id)).limit(1))
+        touching = or_(DataFlow.source_node == obj.id, DataFlow.target_node == obj.id)
+        used = db.session.scalar(select(DataFlow.id).where(touching).limit(1))
         if used is not None:
             raise ConflictError("Data flows still start or end at this system; retire the system instead, "
                                 "or delete its flows first.")

@@ -18,7 +18,6 @@ from ..core.uow import unit_of_work
 from ..datasets.models import Dataset
 from ..datasets.schemas import DatasetIn
 from ..datasets.service import bulk_create_datasets
-from ..organisation.models import Person, Unit
 from ..vocabularies.service import concept_cache
 from .spreadsheet import ColumnReader, InventoryReport, Problem, flatten_messages, load_mapping, read_rows
 
@@ -34,83 +33,42 @@ REPORTED_AS = {"unit_id": "unit", "custodian_id": "custodian"}
 class RowConverter(ColumnReader):
     """Turns one spreadsheet row into the API's input shape, collecting problems by field."""
 
-    def __init__(self, mapping: dict):
-        super().__init__(mapping)
-        self.units = {code.casefold(): uid for uid, code in db.session.execute(select(Unit.id, Unit.code))}
-        self.people = {email: pid for pid, email in db.session.execute(select(Person.id, Person.email)) if email}
-
     def convert(self, row: dict) -> tuple[dict, dict]:
-        data, errors = {}, {}
+        data, errors = {"title": {}}, {}
         for lang in ("nb", "nn", "en"):
             for name in ("title", "description"):
                 if self.cell(row, f"{name}_{lang}"):
                     data.setdefault(name, {})[lang] = self.cell(row, f"{name}_{lang}")
-            words = [w.strip() for w in self.cell(row, f"keywords_{lang}").split(self.sep) if w.strip()]
-            if words:
-                data.setdefault("keywords", {})[lang] = words
-        data["title"] = data.get("title", {})
-        unit = self.cell(row, "unit")
-        data["unit_id"] = str(self.units[unit.casefold()]) if unit.casefold() in self.units else None
-        if unit and data["unit_id"] is None:
-            errors["unit"] = [f"Unknown unit code {unit!r}"]
-        custodian = self.cell(row, "custodian").lower()
-        if custodian:
-            if custodian in self.people:
-                data["custodian_id"] = str(self.people[custodian])
-            else:
-                errors["custodian"] = [f"No registered person with e-mail {custodian!r}"]
+            if self.cells(row, f"keywords_{lang}"):
+                data.setdefault("keywords", {})[lang] = self.cells(row, f"keywords_{lang}")
+        self.unit(row, "unit", "unit_id", data, errors)
+        self.person(row, "custodian", "custodian_id", data, errors)
         for key, scheme in VOCAB_COLUMNS.items():
-            value = self.cell(row, key)
-            if value:
-                info = concept_cache.find(scheme, value)
-                if info is None:
-                    errors[key] = [f"{value!r} is not a term in '{scheme}'"]
-                elif key != "storage_kind":
-                    data[key] = info.uri
-        themes = [t.strip() for t in self.cell(row, "themes").split(self.sep) if t.strip()]
+            self.term(row, key, scheme, data, errors)
+        themes = self.cells(row, "themes")
         found = [concept_cache.find("eu-data-theme", t) for t in themes]
         if any(f is None for f in found):
             errors["themes"] = [f"Unknown theme: {t!r}" for t, f in zip(themes, found) if f is None]
         elif themes:
             data["themes"] = [f.uri for f in found]
-        for key in ("contains_personal_data",):
-            value = self.cell(row, key)
-            if value:
-                parsed = self.boolean(value)
-                if parsed is None:
-                    errors[key] = [f"Write yes or no, not {value!r}"]
-                else:
-                    data[key] = parsed
+        self.flag(row, "contains_personal_data", data, errors)
         for key in ("personal_data_legal_basis", "temporal_start", "temporal_end", "doi", "landing_page"):
             if self.cell(row, key):
                 data[key] = self.cell(row, key)
-        if self.cell(row, "volume_bytes"):
-            value = self.cell(row, "volume_bytes").replace(" ", "")
-            data["volume_bytes"] = int(value) if value.isdigit() else value
-        storage = self.storage(row, errors)
-        if storage:
-            data["storage_locations"] = [storage]
+        self.number(row, "volume_bytes", data)
+        if data.get("storage_kind"):
+            data["storage_locations"] = [self.storage(row, data.pop("storage_kind"), errors)]
         return data, errors
 
-    def storage(self, row: dict, errors: dict) -> dict | None:
-        kind = concept_cache.find("storage-kind", self.cell(row, "storage_kind")) if self.cell(row, "storage_kind") else None
-        if kind is None:
-            return None
-        location = {"kind": kind.uri}
+    def storage(self, row: dict, kind: str, errors: dict) -> dict:
+        location = {"kind": kind}
         if self.cell(row, "storage_description"):
             location["description"] = self.cell(row, "storage_description")
-        copies = self.cell(row, "storage_copies")
-        if copies:
-            location["copies"] = int(copies) if copies.isdigit() else copies
-        backed_up = self.cell(row, "storage_backed_up")
-        if backed_up:
-            parsed = self.boolean(backed_up)
-            if parsed is None:
-                errors["storage_backed_up"] = [f"Write yes or no, not {backed_up!r}"]
-            else:
-                location["backed_up"] = parsed
+        self.number(row, "storage_copies", location)
+        if "storage_copies" in location:
+            location["copies"] = location.pop("storage_copies")
+        self.flag(row, "storage_backed_up", location, errors, target="backed_up")
         return location
-
 
 
 def check_rows(rows: list[tuple[int, dict]], mapping: dict) -> tuple[list[dict], list[Problem]]:

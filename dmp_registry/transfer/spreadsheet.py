@@ -20,10 +20,17 @@ class ColumnReader:
     """Reads mapped columns of a row: text, yes/no, lists, vocabulary terms (by code, URI or label)."""
 
     def __init__(self, mapping: dict):
+        from sqlalchemy import select
+
+        from ..core.db import db
+        from ..organisation.models import Person, Unit
+
         self.columns = mapping["columns"]
         self.sep = mapping.get("list_separator", ";")
         self.true = {str(v).casefold() for v in mapping.get("true_values", [])}
         self.false = {str(v).casefold() for v in mapping.get("false_values", [])}
+        self.units = {code.casefold(): uid for uid, code in db.session.execute(select(Unit.id, Unit.code))}
+        self.people = {email: pid for pid, email in db.session.execute(select(Person.id, Person.email)) if email}
 
     def cell(self, row: dict, key: str) -> str:
         header = self.columns.get(key)
@@ -35,6 +42,30 @@ class ColumnReader:
     def boolean(self, value: str) -> bool | None:
         folded = value.casefold()
         return True if folded in self.true else False if folded in self.false else None
+
+    def unit(self, row: dict, key: str, target: str, data: dict, errors: dict) -> None:
+        """A unit given by its code → data[target] = its id."""
+        code = self.cell(row, key)
+        if code:
+            if code.casefold() in self.units:
+                data[target] = str(self.units[code.casefold()])
+            else:
+                errors[key] = [f"Unknown unit code {code!r}"]
+
+    def person(self, row: dict, key: str, target: str, data: dict, errors: dict) -> None:
+        """A registered person given by e-mail → data[target] = its id."""
+        email = self.cell(row, key).lower()
+        if email:
+            if email in self.people:
+                data[target] = str(self.people[email])
+            else:
+                errors[key] = [f"No registered person with e-mail {email!r}"]
+
+    def number(self, row: dict, key: str, data: dict) -> None:
+        """Digits (spaces allowed) become an int; anything else is left for the schema to refuse."""
+        value = self.cell(row, key).replace(" ", "")
+        if value:
+            data[key] = int(value) if value.isdigit() else value
 
     def term(self, row: dict, key: str, scheme: str, data: dict, errors: dict) -> None:
         """Put the URI of the term named in column `key` into data[key], or an error."""
@@ -48,14 +79,14 @@ class ColumnReader:
             else:
                 data[key] = info.uri
 
-    def flag(self, row: dict, key: str, data: dict, errors: dict) -> None:
+    def flag(self, row: dict, key: str, data: dict, errors: dict, target: str | None = None) -> None:
         value = self.cell(row, key)
         if value:
             parsed = self.boolean(value)
             if parsed is None:
                 errors[key] = [f"Write yes or no, not {value!r}"]
             else:
-                data[key] = parsed
+                data[target or key] = parsed
 
 
 @dataclass
@@ -115,7 +146,6 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-
 def flatten_messages(messages, prefix="") -> list[tuple[str, str]]:
     """marshmallow's nested messages → [(dotted.field, message)]."""
     out = []
@@ -128,5 +158,3 @@ def flatten_messages(messages, prefix="") -> list[tuple[str, str]]:
     else:
         out.append((prefix, str(messages)))
     return out
-
-

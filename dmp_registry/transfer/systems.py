@@ -5,14 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from marshmallow import ValidationError
-from sqlalchemy import select
-
-from ..core.db import db
 from ..core.errors import InvalidInput
 from ..core.identity import Identity, system_identity
 from ..core.progress import progress_bar
 from ..core.uow import unit_of_work
-from ..organisation.models import Person, Unit
 from ..systems.schemas import ItSystemIn
 from ..systems.service import it_system_service
 from .spreadsheet import ColumnReader, InventoryReport, Problem, flatten_messages, load_mapping, read_rows
@@ -25,11 +21,6 @@ TEXT = ("name", "short_name", "vendor", "product", "product_version", "in_use_fr
 
 
 class SystemRow(ColumnReader):
-    def __init__(self, mapping: dict):
-        super().__init__(mapping)
-        self.units = {code.casefold(): uid for uid, code in db.session.execute(select(Unit.id, Unit.code))}
-        self.people = {email: pid for pid, email in db.session.execute(select(Person.id, Person.email)) if email}
-
     def convert(self, row: dict) -> tuple[dict, dict]:
         data, errors = {}, {}
         for key in TEXT:
@@ -40,24 +31,12 @@ class SystemRow(ColumnReader):
         for key, scheme in TERMS.items():
             self.term(row, key, scheme, data, errors)
         self.flag(row, "processes_personal_data", data, errors)
-        if self.cell(row, "user_count"):
-            count = self.cell(row, "user_count").replace(" ", "")
-            data["user_count"] = int(count) if count.isdigit() else count
+        self.number(row, "user_count", data)
         if self.cells(row, "endpoint_urls"):
             data["endpoint_urls"] = self.cells(row, "endpoint_urls")
-        unit = self.cell(row, "owner_unit")
-        if unit:
-            if unit.casefold() in self.units:
-                data["owner_unit_id"] = str(self.units[unit.casefold()])
-            else:
-                errors["owner_unit"] = [f"Unknown unit code {unit!r}"]
+        self.unit(row, "owner_unit", "owner_unit_id", data, errors)
         for key in ("system_owner", "technical_contact"):
-            email = self.cell(row, key).lower()
-            if email:
-                if email in self.people:
-                    data[f"{key}_id"] = str(self.people[email])
-                else:
-                    errors[key] = [f"No registered person with e-mail {email!r}"]
+            self.person(row, key, f"{key}_id", data, errors)
         return data, errors
 
 

@@ -67,8 +67,7 @@ def test_researcher_proposes_flows_for_own_datasets(client, create_user, create_
     assert foreign.status_code == 403
 
 
-def test_flow_naming_hidden_dataset_is_hidden(client, create_user, create_unit, create_dataset, create_system,
-                                               create_flow):
+def test_flow_naming_hidden_dataset_is_hidden(client, create_user, create_unit, create_dataset, create_system, create_flow):
     secret = create_dataset(unit=create_unit(), classification=local("classification", "restricted"))
     flow = create_flow(secret, create_system())
     outsider = create_user("researcher")[2]
