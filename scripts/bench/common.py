@@ -50,8 +50,10 @@ def postgres_url():
         subprocess.run(["bash", str(ROOT / "scripts/pg/stop.sh"), f"{work}/pg"], capture_output=True)
 
 
-def fresh_app(url: str):
-    """An app on an empty, migrated database with vocabularies loaded."""
+def fresh_app(url: str, **config):
+    """An app on an empty, migrated database with vocabularies loaded. Search indexing after each
+    commit is off unless asked for: these benchmarks measure the database paths; indexing has its
+    own benchmark (scripts/bench/search_bench.py)."""
     from sqlalchemy import text
 
     from dmp_registry import create_app
@@ -63,7 +65,8 @@ def fresh_app(url: str):
     from alembic import command
 
     app = create_app({"DMP_DATABASE_URL": url, "DMP_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "SECRET_KEY": "bench", "DMP_BASE_URI": "https://bench.example"})
+                      "SECRET_KEY": "bench", "DMP_BASE_URI": "https://bench.example",
+                      "DMP_SEARCH_DRAIN_IN_PROCESS": False, **config})
     with app.app_context():
         if db.dialect == "postgresql":
             with db.engine.begin() as conn:
