@@ -41,6 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
     oidc.init_app(app)  # OpenID Connect login when DMP_OIDC_ISSUER is set
     for blueprint in web.blueprints():  # HTML pages: home, datasets, organisation, admin, login
         app.register_blueprint(blueprint)
+    from .dcat import api as dcat_api, crosswalk
+
+    crosswalk.check_all()  # a broken crosswalk table stops the app instead of producing a broken feed
+    app.register_blueprint(dcat_api.bp)  # RDF: /catalog, /datasets/<id>.ttl … (public records only)
 
     from .cli import dmp
 

@@ -77,6 +77,33 @@ class DefaultConfig:
     #: A browser session ends after this many seconds.
     PERMANENT_SESSION_LIFETIME = 8 * 3600
 
+    # ---- DCAT-AP(-NO) catalogue feed (see docs/dcat.md) -----------------------------------
+    #: Profile of the feed: "dcat-ap-no" (DCAT-AP-NO 2.0 as the national catalogue checks it:
+    #: dcat:byteSize is xsd:decimal) or "dcat-ap" (DCAT-AP 3.0.1: xsd:nonNegativeInteger).
+    DMP_DCAT_PROFILE = "dcat-ap-no"
+    #: Publisher of the catalogue and every dataset: NTNU's organisation number in Brønnøysundregistrene.
+    DMP_DCAT_PUBLISHER = "https://data.brreg.no/enhetsregisteret/api/enheter/974767880"
+    #: Name of the publisher per language.
+    DMP_DCAT_PUBLISHER_NAME = {"nb": "Norges teknisk-naturvitenskapelige universitet",
+                               "en": "Norwegian University of Science and Technology"}
+    #: Title of the catalogue per language.
+    DMP_DCAT_CATALOG_TITLE = {"nb": "NTNU Vitenskapsmuseets datasettkatalog",
+                              "en": "NTNU University Museum dataset catalogue"}
+    #: Description of the catalogue per language.
+    DMP_DCAT_CATALOG_DESCRIPTION = {"nb": "Forskningsdata og samlingsdata ved NTNU Vitenskapsmuseet.",
+                                    "en": "Research and collection data at the NTNU University Museum."}
+    #: Homepage of the catalogue. Empty: DMP_BASE_URI + "/".
+    DMP_DCAT_CATALOG_HOMEPAGE: str | None = None
+    #: Licence of the catalogue's own metadata (an EU licence authority URI).
+    DMP_DCAT_CATALOG_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC0"
+    #: Date the catalogue was first published (dct:issued; fixed so output stays byte-identical).
+    DMP_DCAT_CATALOG_ISSUED = "2024-01-01"
+    #: Languages of the catalogue (dct:language), as registry language codes.
+    DMP_DCAT_CATALOG_LANGUAGES = ("nb", "en")
+    #: Datasets per Hydra page of /catalog?page_size=…, and the largest page a client may ask for.
+    DMP_DCAT_PAGE_SIZE = 100
+    DMP_DCAT_MAX_PAGE_SIZE = 1000
+
     # flask-smorest / OpenAPI
     API_TITLE = "dmp_registry"
     API_VERSION = "v1"

@@ -62,6 +62,9 @@ def create_project(create_unit):
 
 def dataset_payload(unit, **extra) -> dict:
     n = next(_seq)
+    if extra.get("listed"):  # listing needs the DCAT-AP-NO mandatory fields (DatasetService.validate)
+        extra.setdefault("description", {"nb": f"Beskrivelse {n}"})
+        extra.setdefault("themes", [f"{EU}/data-theme/EDUC"])
     return {"title": {"nb": f"Datasett {n}", "en": f"Dataset {n}"}, "unit_id": str(unit.id),
             "dataset_type": local("dataset-type", "research-data"),
             "classification": local("classification", "open"), **extra}

@@ -69,6 +69,11 @@ class DatasetService(RecordService):
             errors["temporal_end"] = ["Must not be before the start."]
         if data.get("doi") and db.session.scalar(select(Dataset.id).where(Dataset.doi == data["doi"], Dataset.id != obj.id)):
             errors["doi"] = ["Another dataset has this DOI."]
+        if data.get("listed", obj.listed):  # the public catalogue takes only DCAT-AP-NO-complete records
+            from ..dcat.publishable import MESSAGE, missing_for_listing
+
+            values = {k: data.get(k, getattr(obj, k)) for k in ("title", "description", "themes")}
+            errors.update({field: [MESSAGE] for field in missing_for_listing(values)})
         if errors:
             raise InvalidInput(errors=errors)
 

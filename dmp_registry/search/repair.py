@@ -28,6 +28,7 @@ def _ids(st: SearchType) -> list:
 
 
 def rebuild_elasticsearch(es, st: SearchType, progress=None) -> int:
+    es = es.options(request_timeout=300)  # big bulks on a busy cluster: slow is fine, failing is not
     new_index = indices.create_index(es, st, {indices.building_alias(st): {}})
     es.indices.put_settings(index=new_index, settings={"refresh_interval": "-1"})
     ids, count = _ids(st), 0  # read after the building alias exists: later changes reach it by drain

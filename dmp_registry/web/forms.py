@@ -28,10 +28,6 @@ class Field:
     ref: str | None = None  # ref(s): unit | person | project
     autocomplete: str | None = None
 
-    @property
-    def group(self) -> bool:
-        return self.kind in ("lang", "langlong", "keywords", "concepts", "refs", "roles", "storage", "spatial")
-
 
 def _clean(value: str | None) -> str:
     return (value or "").strip()
@@ -219,19 +215,21 @@ class FormState:
         return index + 1
 
     @property
-    def summary(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for the error summary at the top of the form."""
+    def summary(self) -> list[tuple[str, str, str]]:
+        """(anchor id, field label, message) for the error summary at the top of the form."""
         out = []
         for key, messages in self.errors.items():
-            anchor = self._anchor(key)
-            out.extend((anchor, message) for message in messages)
+            field = self._field(key)
+            if field is None:
+                anchor, label = "form-errors", ""
+            else:
+                anchor = field_id(key if field.kind in ("lang", "langlong") and "." in key else field.name, field)
+                label = field.label
+            out.extend((anchor, label, message) for message in messages)
         return out
 
-    def _anchor(self, key: str) -> str:
-        for field in self.fields:
-            if key == field.name or key.startswith(field.name + "."):
-                return field_id(key if field.kind in ("lang", "langlong") and "." in key else field.name, field)
-        return "form-errors"
+    def _field(self, key: str) -> Field | None:
+        return next((f for f in self.fields if key == f.name or key.startswith(f.name + ".")), None)
 
 
 def field_id(name: str, field: Field | None = None) -> str:

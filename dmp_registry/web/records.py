@@ -7,7 +7,6 @@ from typing import Callable
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
 from ..auth.current import current_identity
@@ -164,6 +163,3 @@ class RecordPages:
             return redirect(url_for(f"{self.endpoint}_detail", record_id=record_id), 303)
         flash(_("Deleted."), "success")
         return redirect(url_for(f"{self.endpoint}_list"), 303)
-
-
-YES_NO = (_l("Yes"), _l("No"))

@@ -1,6 +1,8 @@
 """The home page and the language switch."""
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session
 from sqlalchemy import func, select
 
@@ -19,20 +21,28 @@ RECENT_CHANGES = 8
 @bp.get("/", endpoint="home")
 def home():
     identity = current_identity()
-    visible = dataset_service.filtered(identity, {}).subquery()
-    counts = {name: _count_by(visible, column) for name, column in
-              (("unit", visible.c.unit_id), ("type", visible.c.dataset_type),
-               ("publication", visible.c.publication_status))}
-    total = db.session.scalar(select(func.count()).select_from(visible))
+    visible = dataset_service.filtered(identity, {}).with_only_columns(
+        Dataset.id, Dataset.unit_id, Dataset.dataset_type, Dataset.publication_status).subquery()
+    counts, total = summary(visible)
     mine = dataset_service.search(identity, {"mine": True, "per_page": 10, "sort": "-updated"}) \
         if identity.is_authenticated else None
     return render_template("home.html", total=total, counts=counts, recent=recent_changes(visible),
                            mine=mine, units=unit_names())
 
 
-def _count_by(visible, column) -> list[tuple]:
-    rows = db.session.execute(select(column, func.count()).group_by(column).order_by(func.count().desc()))
-    return [(key, n) for key, n in rows if key is not None]
+def summary(visible) -> tuple[dict, int]:
+    """Counts by unit, type and publication status of the visible datasets, in one scan."""
+    by = {"unit": Counter(), "type": Counter(), "publication": Counter()}
+    rows = db.session.execute(select(visible.c.unit_id, visible.c.dataset_type, visible.c.publication_status,
+                                     func.count()).group_by(visible.c.unit_id, visible.c.dataset_type,
+                                                            visible.c.publication_status))
+    total = 0
+    for unit_id, dataset_type, status, n in rows:
+        total += n
+        for key, value in (("unit", unit_id), ("type", dataset_type), ("publication", status)):
+            if value is not None:
+                by[key][value] += n
+    return {key: counter.most_common() for key, counter in by.items()}, total
 
 
 def recent_changes(visible, limit: int = RECENT_CHANGES):

@@ -84,3 +84,12 @@ def test_autocomplete_suggests_titles_from_a_prefix(client, indexed_corpus, cura
 def test_bad_arguments_are_422(client):
     assert client.get("/api/v1/search/?sort=nonsense").status_code == 422
     assert client.get("/api/v1/search/?per_page=1000").status_code == 422
+
+
+@pytest.mark.es
+@pytest.mark.parametrize("typo,expected", [("dovrefjel", "birds"), ("herbarum", "lichens"), ("arkeologske", "finds")])
+def test_elasticsearch_tolerates_typos(client, corpus, drain, es, curator_headers, typo, expected):
+    drain()
+    result = get(client, curator_headers, q=typo, record_type="dataset")
+    assert result["engine"] == "elasticsearch"
+    assert hits(result)[:1] == [str(corpus[expected].id)]

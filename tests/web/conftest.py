@@ -38,11 +38,25 @@ def login():
 
 
 # ---- live server + browser ----------------------------------------------------------------
+def _buffered(app):
+    """Read each response completely before sending it: werkzeug's dev server skips closing the
+    response (an open static file) when the browser drops a connection early, and an unclosed file
+    is a warning, which this suite turns into an error."""
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

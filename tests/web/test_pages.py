@@ -234,3 +234,13 @@ def test_admin_creates_a_user_and_a_token(client, login, admin):
     assert "Kurator" in body
     response = client.post(new_path + "/tokens", data={"csrf_token": csrf_of(body), "name": "import"})
     assert response.status_code == 200 and re.search(r'value="dmp_[0-9a-f]+_', text(response))
+
+
+def test_dates_and_numbers_follow_the_language(client, create_dataset):
+    dataset = create_dataset(listed=True, volume_bytes=1_536_000, temporal_start="2020-03-05")
+    path = f"/datasets/{dataset.id}"
+    nb = text(client.get(path))
+    assert "1,5\u00a0MB" in nb and "5. mars 2020" in nb
+    client.get("/language/en")
+    en = text(client.get(path))
+    assert "1.5\u00a0MB" in en and "Mar 5, 2020" in en

@@ -1,0 +1,208 @@
+"""Records → triples (light terms). Simple fields walk the crosswalk; the rest is written out here
+(contact point, temporal and spatial coverage, identifiers, distributions, provenance)."""
+from __future__ import annotations
+
+from ..vocabularies.service import concept_cache
+from . import uris
+from .crosswalk import crosswalk
+from .terms import C, P, WKT, XSD_ANYURI, XSD_DATE, XSD_HEX, Blank, Lit, Settings, add_row, date, date_time, lang_lits
+
+NESTED_OR_SPECIAL = {"id", "publisher", "byte_size", "licence", "endpoint_urls"}
+AUTHOR_ROLE = "http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/author"
+SOURCE_ROLE = "http://www.iana.org/assignments/relation/via"
+LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+LANGUAGE_SCHEME = "http://publications.europa.eu/resource/authority/language"
+LICENCES = "http://publications.europa.eu/resource/authority/licence"
+THEMES = "http://publications.europa.eu/resource/authority/data-theme"
+LANG_CODES = {"nb": "NOB", "nn": "NNO", "en": "ENG", "no": "NOR"}
+
+
+def catalog_triples(s: Settings, out: list, concepts: dict) -> str:
+    """The catalogue node and its publisher (not its dcat:dataset links: those follow each dataset)."""
+    cat = uris.catalog_uri(s.base)
+    out += [(cat, P["type"], C["Catalog"]), (cat, P["identifier"], Lit(cat)), (cat, P["publisher"], s.publisher),
+            (cat, P["homepage"], s.catalog_homepage), (cat, P["license"], s.catalog_licence),
+            (cat, P["issued"], Lit(s.catalog_issued, None, XSD_DATE))]
+    out += [(cat, P["title"], lit) for lit in lang_lits(s.catalog_title)]
+    out += [(cat, P["description"], lit) for lit in lang_lits(s.catalog_description)]
+    for code in s.languages:
+        language = LANGUAGE + LANG_CODES.get(code, code.upper())
+        out.append((cat, P["language"], language))
+        concepts.setdefault(language, (C["LinguisticSystem"], LANGUAGE_SCHEME))
+    out += [(cat, P["themeTaxonomy"], THEMES), (THEMES, P["type"], C["ConceptScheme"]),
+            (THEMES, P["title"], Lit("Data theme", "en")), (THEMES, P["title"], Lit("Datatema", "nb")),
+            (s.catalog_homepage, P["type"], C["Document"])]
+    concepts.setdefault(s.catalog_licence, (C["LicenseDocument"], LICENCES))
+    publisher_triples(s, out)
+    return cat
+
+
+def publisher_triples(s: Settings, out: list) -> None:
+    pub = s.publisher
+    out += [(pub, P["type"], C["Organization"]), (pub, P["type"], C["Agent"]),
+            (pub, P["identifier"], Lit(pub.rstrip("/").rsplit("/", 1)[-1]))]
+    out += [(pub, P["name"], lit) for lit in lang_lits(s.publisher_name)]
+
+
+def dataset_triples(s: Settings, rec: dict, out: list, concepts: dict) -> str:
+    ds = uris.dataset_uri(rec["id"], s.base)
+    out += [(ds, P["type"], C["Dataset"]), (ds, P["identifier"], Lit(ds)), (ds, P["publisher"], s.publisher)]
+    for row in crosswalk(s.profile, "dataset"):
+        if row.kind != "nested" and row.field not in NESTED_OR_SPECIAL:
+            add_row(out, ds, row, rec.get(row.field), concepts)
+    _contact(ds, rec, out)
+    _creators(s, ds, rec, out)
+    _temporal(ds, rec, out)
+    _spatial(ds, rec, out)
+    _doi(ds, rec, out)
+    _project(s, ds, rec, out)
+    for dist in rec["distributions"]:
+        out.append((ds, P["distribution"], uris.distribution_uri(dist["id"], s.base)))
+        distribution_triples(s, dist, rec, out, concepts)
+    for flow in rec["flows"]:
+        flow_triples(s, ds, flow, out, concepts)
+    return ds
+
+
+def _contact(ds: str, rec: dict, out: list) -> None:
+    contact = rec.get("contact")
+    if not contact:
+        return
+    node = Blank(f"c{rec['id'].hex}")
+    # An organisational contact (the unit), reached through the contact person's address: no personal name.
+    out += [(ds, P["contactPoint"], node), (node, P["type"], C["VOrganization"]), (node, P["type"], C["Kind"])]
+    name = contact.get("unit") or {}
+    out += [(node, P["fn"], lit) for lit in lang_lits(name)]
+    if contact.get("email"):
+        out.append((node, P["hasEmail"], f"mailto:{contact['email']}"))
+
+
+def _creators(s: Settings, ds: str, rec: dict, out: list) -> None:
+    for n, person in enumerate(rec["creators"]):
+        agent = f"https://orcid.org/{person['orcid']}" if person.get("orcid") else uris.person_uri(person["id"], s.base)
+        if n == 0:  # DCAT-AP-NO allows one dct:creator; every creator is a qualified attribution
+            out.append((ds, P["creator"], agent))
+        node = Blank(f"a{rec['id'].hex}n{n}")
+        out += [(agent, P["type"], C["Person"]), (agent, P["type"], C["Agent"]), (agent, P["name"], Lit(person["name"])),
+                (ds, P["qualifiedAttribution"], node), (node, P["type"], C["Attribution"]),
+                (node, P["agent"], agent), (node, P["hadRole"], AUTHOR_ROLE)]
+    if rec["creators"]:
+        out.append((AUTHOR_ROLE, P["type"], C["Role"]))
+
+
+def _temporal(ds: str, rec: dict, out: list) -> None:
+    start, end = rec.get("temporal_start"), rec.get("temporal_end")
+    if not (start or end):
+        return
+    node = Blank(f"t{rec['id'].hex}")
+    out += [(ds, P["temporal"], node), (node, P["type"], C["PeriodOfTime"])]
+    if start:
+        out.append((node, P["startDate"], date(start)))
+    if end:
+        out.append((node, P["endDate"], date(end)))
+
+
+def _spatial(ds: str, rec: dict, out: list) -> None:
+    spatial = rec.get("spatial") or {}
+    if not (spatial.get("label") or spatial.get("uri") or spatial.get("bbox")):
+        return
+    place = spatial.get("uri") or f"{ds}#spatial"
+    out += [(ds, P["spatial"], place), (place, P["type"], C["Location"])]
+    if spatial.get("label"):
+        out.append((place, P["prefLabel"], Lit(spatial["label"])))
+    if spatial.get("bbox"):
+        w, so, e, n = spatial["bbox"]
+        wkt = f"POLYGON(({w} {so},{e} {so},{e} {n},{w} {n},{w} {so}))"
+        out.append((place, P["bbox"], Lit(wkt, None, WKT)))
+
+
+def _doi(ds: str, rec: dict, out: list) -> None:
+    if not rec.get("doi"):
+        return
+    node = Blank(f"i{rec['id'].hex}")
+    out += [(ds, P["adms_identifier"], node), (node, P["type"], C["Identifier"]),
+            (node, P["notation"], Lit(f"https://doi.org/{rec['doi']}", None, XSD_ANYURI)),
+            (node, P["schemeAgency"], Lit("DataCite"))]
+
+
+def _project(s: Settings, ds: str, rec: dict, out: list) -> None:
+    project = rec.get("project")
+    if not project:
+        return
+    activity = uris.project_uri(project["id"], s.base)
+    out += [(ds, P["wasGeneratedBy"], activity), (activity, P["type"], C["Activity"])]
+    out += [(activity, P["label"], lit) for lit in lang_lits(project.get("title"))]
+
+
+def distribution_triples(s: Settings, dist: dict, rec: dict, out: list, concepts: dict) -> str:
+    node = uris.distribution_uri(dist["id"], s.base)
+    out.append((node, P["type"], C["Distribution"]))
+    for row in crosswalk(s.profile, "distribution"):
+        if row.kind != "nested" and row.field not in NESTED_OR_SPECIAL:
+            add_row(out, node, row, dist.get(row.field), concepts)
+    licence_row = next(r for r in crosswalk(s.profile, "distribution") if r.field == "licence")
+    add_row(out, node, licence_row, dist.get("licence") or rec.get("licence"), concepts)
+    if dist.get("byte_size") is not None:
+        out.append((node, "http://www.w3.org/ns/dcat#byteSize", Lit(str(dist["byte_size"]), None, s.byte_size_type)))
+    if _checksum_allowed(s, dist):
+        check = Blank(f"k{dist['id'].hex}")
+        # SEMIC's 3.0.1 shapes demand the https form of the SPDX namespace; DCAT-AP-NO the real (http) one
+        spdx = "http://spdx.org/rdf/terms#" if s.profile == "dcat-ap-no" else "https://spdx.org/rdf/terms#"
+        algorithm = spdx + "checksumAlgorithm_" + dist["checksum_algorithm"].lower().replace("-", "")
+        out += [(node, P["checksum"], check), (check, P["type"], C["Checksum"]), (check, P["algorithm"], algorithm),
+                (algorithm, P["type"], "http://spdx.org/rdf/terms#ChecksumAlgorithm"),
+                (check, P["checksumValue"], Lit(dist["checksum_value"].lower(), None, XSD_HEX))]
+    return node
+
+
+def _checksum_allowed(s: Settings, dist: dict) -> bool:
+    """DCAT-AP-NO 2.0 admits SHA-1 checksums only; DCAT-AP 3 any SPDX algorithm."""
+    if not (dist.get("checksum_value") and dist.get("checksum_algorithm")):
+        return False
+    return s.profile != "dcat-ap-no" or dist["checksum_algorithm"].lower() == "sha1"
+
+
+def flow_triples(s: Settings, ds: str, flow: dict, out: list, concepts: dict) -> None:
+    """A flow into a dataset: PROV-O derivation (qualified by mechanism and frequency) + DCAT 3 relation."""
+    if flow["source_dataset_id"]:
+        source = uris.dataset_uri(flow["source_dataset_id"], s.base)
+    else:
+        source = uris.data_service_uri(flow["source_system_id"], s.base)
+    activity = uris.flow_uri(flow["id"], s.base)
+    derivation, relation = Blank(f"d{flow['id'].hex}"), Blank(f"r{flow['id'].hex}")
+    out += [(ds, P["wasDerivedFrom"], source), (ds, P["qualifiedDerivation"], derivation),
+            (derivation, P["type"], C["Derivation"]), (derivation, P["entity"], source),
+            (derivation, P["hadActivity"], activity), (activity, P["type"], C["Activity"]),
+            (activity, P["label"], Lit(flow["title"])),
+            (ds, P["qualifiedRelation"], relation), (relation, P["type"], C["Relationship"]),
+            (relation, P["relation"], source), (relation, P["hadRole"], SOURCE_ROLE), (SOURCE_ROLE, P["type"], C["Role"])]
+    if flow.get("mechanism"):
+        out.append((activity, P["dct_type"], flow["mechanism"]))
+        concepts.setdefault(flow["mechanism"], (C["Concept"], "https://w3id.org/ntnu-vm/dmp-registry/vocab/flow-mechanism"))
+    if flow.get("frequency"):
+        out.append((activity, P["accrual"], flow["frequency"]))
+        concepts.setdefault(flow["frequency"], (C["Frequency"], "http://publications.europa.eu/resource/authority/frequency"))
+
+
+def service_triples(s: Settings, svc: dict, out: list, concepts: dict) -> str:
+    node = uris.data_service_uri(svc["id"], s.base)
+    out += [(node, P["type"], C["DataService"]), (node, P["identifier"], Lit(node)), (node, P["publisher"], s.publisher)]
+    for row in crosswalk(s.profile, "data-service"):
+        if row.kind != "nested" and row.field not in NESTED_OR_SPECIAL:
+            add_row(out, node, row, svc.get(row.field), concepts)
+    out.append((node, P["endpointURL"], svc["endpoint_urls"][0]))  # DCAT-AP-NO: exactly one
+    out += [(node, P["servesDataset"], uris.dataset_uri(d, s.base)) for d in svc["datasets"]]
+    return node
+
+
+def concept_triples(concepts: dict, out: list) -> None:
+    """Type each vocabulary term used, with its scheme and labels: the shapes check these."""
+    for uri in sorted(concepts):
+        cls, scheme = concepts[uri]
+        out += [(uri, P["type"], C["Concept"]), (uri, P["inScheme"], scheme)]
+        if cls and cls != C["Concept"]:
+            out.append((uri, P["type"], cls))
+        info = concept_cache.get(uri)
+        if info is not None:
+            out += [(uri, P["prefLabel"], Lit(text, lang)) for lang, text in sorted(info.labels.items())
+                    if lang in ("nb", "nn", "en") and text]

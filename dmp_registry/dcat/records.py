@@ -1,0 +1,171 @@
+"""Public records for the feed, read with SQLAlchemy Core in keyset-ordered batches.
+
+Plain dicts, no ORM objects: the feed for 100,000 datasets must not hold a session identity map.
+What is public is decided by the same policies as everywhere else (anonymous identity)."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Iterator
+
+from sqlalchemy import func, select
+
+from ..core.db import db
+from ..core.identity import anonymous_identity
+from ..datasets.models import Dataset, Distribution, dataset_creator
+from ..datasets.permissions import DatasetPolicy
+from ..flows.models import DataFlow
+from ..organisation.models import Person, Project, Unit
+from ..systems.models import ItSystem, system_dataset
+from ..vocabularies.terms import CONFIDENTIAL_CLASSIFICATIONS, local
+
+FLOW_PLANNED = local("flow-status", "planned")
+DATASET_COLUMNS = [c for c in Dataset.__table__.c if c.key not in ("title_sort", "created_by_id", "volume_bytes")]
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which datasets: keyset bounds on id, a modified_since filter, explicit ids."""
+    after: uuid.UUID | None = None
+    before: uuid.UUID | None = None
+    modified_since: dt.datetime | None = None
+    ids: tuple | None = None
+
+
+def public_filter():
+    return DatasetPolicy().read_filter(anonymous_identity, Dataset)
+
+
+def _dataset_select(window: Window):
+    stmt = select(*DATASET_COLUMNS).where(public_filter())
+    if window.modified_since is not None:
+        stmt = stmt.where(Dataset.updated_at >= window.modified_since)
+    if window.ids is not None:
+        stmt = stmt.where(Dataset.id.in_(window.ids))
+    if window.after is not None:
+        stmt = stmt.where(Dataset.id > window.after)
+    if window.before is not None:
+        stmt = stmt.where(Dataset.id < window.before)
+    return stmt
+
+
+def count(window: Window = Window()) -> int:
+    stmt = select(func.count()).select_from(Dataset).where(public_filter())
+    if window.modified_since is not None:
+        stmt = stmt.where(Dataset.updated_at >= window.modified_since)
+    return db.session.scalar(stmt)
+
+
+def fingerprint() -> tuple:
+    """(count, newest change) of everything the feed shows: the ETag/Last-Modified basis."""
+    newest = []
+    for model, cond in ((Dataset, public_filter()), (Distribution, Distribution.dataset_id.in_(
+            select(Dataset.id).where(public_filter()))), (ItSystem, None), (DataFlow, None)):
+        stmt = select(func.count(), func.max(model.updated_at)).select_from(model)
+        newest.append(tuple(db.session.execute(stmt.where(cond) if cond is not None else stmt).one()))
+    return tuple(newest)
+
+
+def page_rows(window: Window, limit: int, reverse: bool = False) -> list[dict]:
+    order = Dataset.id.desc() if reverse else Dataset.id.asc()
+    rows = [dict(r._mapping) for r in db.session.execute(_dataset_select(window).order_by(order).limit(limit))]
+    return rows[::-1] if reverse else rows
+
+
+def iter_batches(window: Window = Window(), batch: int = 1000) -> Iterator[list[dict]]:
+    """Every public dataset in id order, `batch` at a time, each with its related records attached."""
+    after = window.after
+    while True:
+        rows = page_rows(Window(after, window.before, window.modified_since, window.ids), batch)
+        if not rows:
+            return
+        yield attach(rows)
+        if len(rows) < batch:
+            return
+        after = rows[-1]["id"]
+
+
+def attach(rows: list[dict]) -> list[dict]:
+    """Add distributions, creators, contact point, unit, project and flows to dataset rows."""
+    ids = [r["id"] for r in rows]
+    dists = _group(db.session.execute(select(Distribution.__table__).where(Distribution.dataset_id.in_(ids))
+                                      .order_by(Distribution.created_at, Distribution.id)), "dataset_id")
+    creators = _group(db.session.execute(
+        select(dataset_creator.c.dataset_id, Person.id, Person.name, Person.orcid)
+        .join(Person, Person.id == dataset_creator.c.person_id)
+        .where(dataset_creator.c.dataset_id.in_(ids)).order_by(dataset_creator.c.position)), "dataset_id")
+    contact_ids = {r["contact_point_id"] for r in rows if r["contact_point_id"]}
+    contacts = {r.id: dict(r._mapping) for r in db.session.execute(
+        select(Person.id, Person.email, Person.unit_id).where(Person.id.in_(contact_ids)))} if contact_ids else {}
+    project_ids = {r["project_id"] for r in rows if r["project_id"]}
+    projects = {r.id: r.title for r in db.session.execute(
+        select(Project.id, Project.title).where(Project.id.in_(project_ids)))} if project_ids else {}
+    services = published_system_ids()
+    flows = _group((f for f in db.session.execute(flow_select(ids))
+                    if f.source_system_id is None or f.source_system_id in services), "target_dataset_id")
+    units = unit_names()
+    for row in rows:
+        row["distributions"] = dists.get(row["id"], [])
+        row["creators"] = creators.get(row["id"], [])
+        contact = contacts.get(row["contact_point_id"])
+        row["contact"] = contact and {"email": contact["email"], "unit": units.get(contact["unit_id"] or row["unit_id"])}
+        row["unit"] = units.get(row["unit_id"])
+        row["project"] = row["project_id"] and {"id": row["project_id"], "title": projects.get(row["project_id"])}
+        row["flows"] = flows.get(row["id"], [])
+    return rows
+
+
+def _group(result, key: str) -> dict:
+    grouped: dict = {}
+    for r in result:
+        item = dict(r._mapping)
+        grouped.setdefault(item.pop(key), []).append(item)
+    return grouped
+
+
+def unit_names() -> dict:
+    return {r.id: r.name for r in db.session.execute(select(Unit.id, Unit.name))}
+
+
+def published_system_ids() -> set:
+    """Systems shown as dcat:DataService: an endpoint URL, a listed dataset served, not confidential."""
+    listed = select(Dataset.id).where(public_filter())
+    stmt = (select(ItSystem.id, ItSystem.endpoint_urls, ItSystem.classification)
+            .where(ItSystem.id.in_(select(system_dataset.c.system_id).where(system_dataset.c.dataset_id.in_(listed)))))
+    return {r.id for r in db.session.execute(stmt)
+            if r.endpoint_urls and r.classification not in CONFIDENTIAL_CLASSIFICATIONS}
+
+
+def flow_select(target_ids):
+    """Active/retired flows into the given datasets from a public dataset or a published system."""
+    public = select(Dataset.id).where(public_filter())
+    return (select(DataFlow.id, DataFlow.title, DataFlow.source_dataset_id, DataFlow.source_system_id,
+                   DataFlow.target_dataset_id, DataFlow.mechanism, DataFlow.frequency)
+            .where(DataFlow.target_dataset_id.in_(target_ids), DataFlow.status != FLOW_PLANNED,
+                   DataFlow.personal_data.is_(False),
+                   (DataFlow.source_dataset_id.in_(public)) | DataFlow.source_system_id.is_not(None))
+            .order_by(DataFlow.id))
+
+
+def systems(ids=None) -> list[dict]:
+    """Published data services with the listed datasets they serve, in id order."""
+    published = published_system_ids()
+    if ids is not None:
+        published &= set(ids)
+    if not published:
+        return []
+    cols = (ItSystem.id, ItSystem.name, ItSystem.description, ItSystem.endpoint_urls, ItSystem.api_description_url,
+            ItSystem.created_at, ItSystem.updated_at)
+    rows = [dict(r._mapping) for r in db.session.execute(select(*cols).where(ItSystem.id.in_(published))
+                                                         .order_by(ItSystem.id))]
+    served = db.session.execute(select(system_dataset.c.system_id, system_dataset.c.dataset_id)
+                                .where(system_dataset.c.system_id.in_(published),
+                                       system_dataset.c.dataset_id.in_(select(Dataset.id).where(public_filter())))
+                                .order_by(system_dataset.c.dataset_id))
+    by_system: dict = {}
+    for system_id, dataset_id in served:
+        by_system.setdefault(system_id, []).append(dataset_id)
+    for row in rows:
+        row["datasets"] = by_system.get(row["id"], [])
+    return rows
