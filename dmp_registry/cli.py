@@ -221,6 +221,35 @@ def import_inventory(source, mapping, dry_run, sheet):
     _print_report(report, dry_run, "datasets")
 
 
+# ---- DCAT ------------------------------------------------------------------------------
+@dmp.command("validate-dcat")
+@click.argument("source")
+@click.option("--shapes", "shape_sets", type=click.Choice(["dcat-ap-no", "dcat-ap"]), multiple=True,
+              help="Shape set(s) to check against (default: both).")
+@click.option("--warnings/--no-warnings", default=False, help="Also list warnings.")
+@with_appcontext
+def validate_dcat(source, shape_sets, warnings):
+    """Check a DCAT catalogue (file or URL; Turtle, RDF/XML, JSON-LD, N-Triples) with pySHACL.
+    Exit status 1 when there are violations."""
+    from .dcat.safe_parse import UnsafeInput, load
+    from .dcat.validate import validate
+
+    try:
+        graph = load(source)
+    except (UnsafeInput, OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    failed = False
+    for shape_set in shape_sets or ("dcat-ap-no", "dcat-ap"):
+        findings = [f for f in validate(graph, shape_set) if warnings or f.severity == "Violation"]
+        violations = sum(f.severity == "Violation" for f in findings)
+        failed |= violations > 0
+        click.echo(f"{shape_set}: {violations} violation(s) in {len(graph)} triples")
+        for finding in findings:
+            click.echo(f"  {finding}")
+    if failed:
+        sys.exit(1)
+
+
 # ---- search ----------------------------------------------------------------------------
 @dmp.group()
 def search():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..vocabularies.service import concept_cache
 from . import uris
 from .crosswalk import crosswalk
-from .terms import C, P, WKT, XSD_ANYURI, XSD_DATE, XSD_HEX, Blank, Lit, Settings, add_row, date, date_time, lang_lits
+from .terms import C, P, WKT, XSD_ANYURI, XSD_DATE, XSD_HEX, Blank, Lit, Settings, add_row, date, lang_lits
 
 NESTED_OR_SPECIAL = {"id", "publisher", "byte_size", "licence", "endpoint_urls"}
 AUTHOR_ROLE = "http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/author"

@@ -11,8 +11,8 @@ from flask import Response, request, stream_with_context
 
 from .writers import MEDIA_TYPES, WRITERS
 
-EXT_BY_TYPE = {media: ext for ext, media in MEDIA_TYPES.items()} | {"application/json": "jsonld",
-                                                                      "application/xml": "rdf", "text/n3": "ttl"}
+EXT_BY_TYPE = {media: ext for ext, media in MEDIA_TYPES.items()}
+EXT_BY_TYPE.update({"application/json": "jsonld", "application/xml": "rdf"})
 RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples",
               "application/json", "application/xml"]
 

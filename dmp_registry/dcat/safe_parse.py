@@ -7,8 +7,8 @@ import json
 import xml.sax.handler
 from pathlib import Path
 
-import defusedxml.sax
 from defusedxml import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
 from rdflib import Graph
 
 FORMATS = {".ttl": "turtle", ".rdf": "xml", ".xml": "xml", ".owl": "xml", ".jsonld": "json-ld", ".json": "json-ld",
@@ -29,7 +29,7 @@ def guess_format(name: str, content_type: str | None = None) -> str:
 
 def check_xml(data: bytes) -> None:
     """A streaming pass with defusedxml: refuses DTDs, entity declarations and external references."""
-    parser = defusedxml.sax.make_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
     parser.setContentHandler(xml.sax.handler.ContentHandler())
     try:
         parser.parse(io.BytesIO(data))

@@ -122,8 +122,10 @@ def rdfxml(chunks: Iterable[list]) -> Iterator[str]:
 def _xml_object(o, tag: str) -> str:
     """The rest of a property element after `<tag`."""
     if isinstance(o, Lit):
-        attrs = f' xml:lang="{o.lang}"' if o.lang else (f' rdf:datatype="{_xml(o.datatype, _XML_ATTR)}"'
-                                                       if o.datatype else "")
+        if o.lang:
+            attrs = f' xml:lang="{o.lang}"'
+        else:
+            attrs = f' rdf:datatype="{_xml(o.datatype, _XML_ATTR)}"' if o.datatype else ""
         return f"{attrs}>{_xml(o.value)}</{tag}>"
     if isinstance(o, Blank):
         return f' rdf:nodeID="{o}"/>'

@@ -93,7 +93,16 @@ def indexed_versions(session, record_type: str) -> dict[str, int]:
     return {str(r.record_id): r.version for r in rows}
 
 
+# Made by the search migration, not by the models: expression GIN indexes on PostgreSQL.
+MIGRATION_ONLY_INDEXES = ("ix_search_document_text", "ix_search_document_title", "ix_search_document_readers",
+                          "ix_search_document_filters")
+
+
 def include_name(name, type_, _parent_names) -> bool:
-    """For Alembic autogenerate: the FTS5 table and its shadow tables come from the migration,
-    not from the models, so comparing models with the database must skip them."""
-    return not (type_ == "table" and name is not None and name.startswith("search_fts"))
+    """For Alembic autogenerate: the FTS5 table and its shadow tables (SQLite) and the tsvector
+    indexes (PostgreSQL) come from the migration, not from the models; comparing skips them."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith("search_fts")
+    return not (type_ == "index" and name in MIGRATION_ONLY_INDEXES)

@@ -55,7 +55,15 @@ unset JAVA_HOME JAVA_TOOL_OPTIONS JAVA_OPTS   # ES ignores/warns about these
 
 # Elasticsearch refuses to run as root: drop to nobody when we are root.
 RUN_AS=()
+ES_HOME="$DIST"
 if [ "$(id -u)" = 0 ]; then
+  # A checkout inside a private directory (e.g. a clone under `mktemp -d`) is not reachable by
+  # nobody: then run a copy (hard links where the file system allows) inside the data dir.
+  if ! setpriv --reuid=nobody --regid=nogroup --clear-groups -- test -x "$DIST/bin/elasticsearch"; then
+    log "distribution not readable by nobody; using a copy in the data dir"
+    cp -al "$DIST" "$DATA_DIR/home" 2>/dev/null || cp -r "$DIST" "$DATA_DIR/home"
+    ES_HOME="$DATA_DIR/home"
+  fi
   chown -R nobody:nogroup "$DATA_DIR"
   RUN_AS=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
   export HOME="$DATA_DIR"
@@ -63,7 +71,7 @@ fi
 
 # 4. Start in its own session (pid == process-group id, so stop.sh can kill
 #    the CLI launcher and the server JVM together).  Loopback only.
-setsid "${RUN_AS[@]}" "$DIST/bin/elasticsearch" \
+setsid "${RUN_AS[@]}" "$ES_HOME/bin/elasticsearch" \
   -E cluster.name=dmp-test -E node.name=dmp-test \
   -E path.data="$DATA_DIR/data" -E path.logs="$DATA_DIR/logs" \
   -E network.host=127.0.0.1 \

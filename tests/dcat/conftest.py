@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 
-from dmp_registry.core.identity import system_identity
 from dmp_registry.core.uow import unit_of_work
 from dmp_registry.dcat.feed import catalog_chunks
 from dmp_registry.dcat.graph import to_graph
