@@ -4,8 +4,9 @@
     .venv/bin/python scripts/bench/lineage_bench.py [--db postgresql] [--out docs/bench/lineage.json]
 
 The portfolio has the shape of a real one: 100 domains (a department's systems and data), each
-with ingest, processing, storage and publication tiers; datasets flow into ingest systems, systems
-flow to the next tier and export datasets; 0.1 % of flows cross domains.
+with ingest, processing, storage and publication tiers. Half of a domain's datasets are sources
+(they flow into ingest systems), half are products (storage and publication systems export them);
+systems flow to the next tier; 0.1 % of system-to-system flows cross to another domain.
 """
 from __future__ import annotations
 
@@ -63,16 +64,17 @@ def build_portfolio(app, n_datasets: int, n_flows: int) -> dict:
         with progressbar(n_flows, "Generating flows") as bar:
             while len(flows) < n_flows:
                 domain = rng.randrange(DOMAINS)
-                other = rng.randrange(DOMAINS) if rng.random() < 0.001 else domain
+                other = rng.randrange(DOMAINS) if rng.random() < 0.003 else domain
                 tier = rng.randrange(3)
-                dataset = datasets[domain * per_domain + rng.randrange(per_domain)]
+                base, half = domain * per_domain, per_domain // 2
                 kind = rng.random()
-                if kind < 0.5:      # a dataset is loaded into an ingest system
-                    flow(dataset, rng.choice(tiers[domain][0]), "dataset", "system")
+                if kind < 0.5:      # a source dataset is loaded into an ingest system
+                    flow(datasets[base + rng.randrange(half)], rng.choice(tiers[domain][0]), "dataset", "system")
                 elif kind < 0.8:    # a system feeds the next tier
                     flow(rng.choice(tiers[domain][tier]), rng.choice(tiers[other][tier + 1]), "system", "system")
-                else:               # a storage or portal system exports a dataset
-                    flow(rng.choice(tiers[domain][rng.choice((2, 3))]), dataset, "system", "dataset")
+                else:               # a storage or publication system exports a product dataset
+                    product = datasets[base + half + rng.randrange(per_domain - half)]
+                    flow(rng.choice(tiers[domain][rng.choice((2, 3))]), product, "system", "dataset")
                 bar.update(1)
         with unit_of_work() as session:
             session.execute(insert(ItSystem.__table__), systems)
