@@ -127,8 +127,10 @@ def to_svg(graph: dict, href=None, title: str = "Dataflyt") -> str:
             position[node["id"]] = (margin + col * (box_w + gap_x), margin + row * (box_h + gap_y))
     width = margin * 2 + (max(by_column, default=0) + 1) * (box_w + gap_x)
     height = margin * 2 + max((len(v) for v in by_column.values()), default=1) * (box_h + gap_y)
+    # With links the drawing is a group of links, not one image (an img's children are not announced).
+    role = "group" if href else "img"
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-           f'role="img" aria-labelledby="graph-title"><title id="graph-title">{escape(title)}</title>',
+           f'role="{role}" aria-labelledby="graph-title"><title id="graph-title">{escape(title)}</title>',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#44546a"/></marker></defs>']
     for edge in graph["edges"]:

@@ -50,6 +50,7 @@ def blueprints():
     from .admin import account_bp, bp as admin_bp
     from .datasets import bp as datasets_bp
     from .organisation import bp as org_bp
+    from .portfolio import bp as portfolio_bp
     from .site import bp as site_bp
 
-    return (site_bp, datasets_bp, org_bp, admin_bp, account_bp, auth_bp)
+    return (site_bp, datasets_bp, org_bp, portfolio_bp, admin_bp, account_bp, auth_bp)
