@@ -7,12 +7,13 @@ and suggestions exactly as the API does; tests/search/test_permissions.py holds 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from types import SimpleNamespace
 
 from sqlalchemy import String, cast, or_, select
-from sqlalchemy.orm import selectinload
 
 from ..core.db import db
-from ..organisation.models import Person, Unit
+from ..organisation.models import Person, Project, Unit
 from ..search.registry import Related, SearchType
 from ..vocabularies.models import Concept
 from ..vocabularies.service import concept_cache
@@ -50,13 +51,29 @@ def identity_tokens(identity) -> list[str]:
 
 
 # ---- building blocks --------------------------------------------------------------------
+_concept_memo: dict = {"source": None, "refs": {}}
+
+
+def _refresh_concept_memo() -> None:
+    """Concept refs are memoised per load of the concept cache (a few hundred concepts, used by
+    every document): checked once per batch in load_datasets/load_distributions."""
+    source = concept_cache._concepts()
+    if _concept_memo["source"] is not source:
+        _concept_memo.update(source=source, refs={})
+
+
 def concept(uri: str | None) -> dict | None:
-    """{uri, label: {nb, en}}: labels denormalised so both languages are searchable."""
+    """{uri, label: {nb, en}}: labels denormalised so both languages are searchable.
+    The dict is shared between documents of a batch: read-only."""
     if not uri:
         return None
-    info = concept_cache.get(uri)
-    labels = info.labels if info else {}
-    return {"uri": uri, "label": {lang: labels[lang] for lang in ("nb", "en") if labels.get(lang)}}
+    refs = _concept_memo["refs"]
+    ref = refs.get(uri)
+    if ref is None:
+        info = concept_cache.get(uri)
+        labels = info.labels if info else {}
+        ref = refs[uri] = {"uri": uri, "label": {lang: labels[lang] for lang in ("nb", "en") if labels.get(lang)}}
+    return ref
 
 
 def unit_ref(unit: Unit | None) -> dict | None:
@@ -89,11 +106,66 @@ def _common(obj, record_type: str, title: dict, readers: list[str]) -> dict:
 
 
 # ---- datasets ---------------------------------------------------------------------------
-def load_datasets(ids: list) -> list[Dataset]:
-    return list(db.session.scalars(select(Dataset).where(Dataset.id.in_(ids)).options(
-        selectinload(Dataset.storage_locations), selectinload(Dataset.distributions), selectinload(Dataset.unit),
-        selectinload(Dataset.creators), selectinload(Dataset.custodian), selectinload(Dataset.contact_point),
-        selectinload(Dataset.project)).execution_options(populate_existing=True)))  # fresh, not the session's
+# Documents are built from a few set-based Core queries per batch (no ORM identity map, no
+# per-record lazy loads): read-only namespaces with the attributes dataset_document reads.
+def _rows(table, where, *order) -> list[SimpleNamespace]:
+    stmt = select(*table.c).where(where)
+    if order:
+        stmt = stmt.order_by(*order)
+    return [SimpleNamespace(**row._mapping) for row in db.session.execute(stmt)]
+
+
+def _by_id(model, ids) -> dict:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    table = model.__table__
+    return {r.id: r for r in _rows(table, table.c.id.in_(ids))}
+
+
+def _datasets(ids: list, children: bool) -> list[SimpleNamespace]:
+    _refresh_concept_memo()
+    ids = list(ids)
+    if not ids:
+        return []
+    table = Dataset.__table__
+    datasets = _rows(table, table.c.id.in_(ids))
+    units = _by_id(Unit, (d.unit_id for d in datasets))
+    for ds in datasets:
+        ds.unit = units.get(ds.unit_id)
+    if not children:
+        return datasets
+    found = [d.id for d in datasets]
+    locations, distributions, creators = defaultdict(list), defaultdict(list), defaultdict(list)
+    sl = StorageLocation.__table__
+    for loc in _rows(sl, sl.c.dataset_id.in_(found), sl.c.dataset_id, sl.c.position):
+        locations[loc.dataset_id].append(loc)
+    dt = Distribution.__table__
+    rows = db.session.execute(select(dt.c.id, dt.c.dataset_id, dt.c.format).where(dt.c.dataset_id.in_(found))
+                              .order_by(dt.c.dataset_id, dt.c.created_at))
+    for row in rows:
+        distributions[row.dataset_id].append(SimpleNamespace(id=row.id, format=row.format))
+    links = db.session.execute(select(dataset_creator.c.dataset_id, dataset_creator.c.person_id)
+                               .where(dataset_creator.c.dataset_id.in_(found))
+                               .order_by(dataset_creator.c.dataset_id, dataset_creator.c.position)).all()
+    people = _by_id(Person, [r.person_id for r in links] + [d.custodian_id for d in datasets]
+                    + [d.contact_point_id for d in datasets])
+    for row in links:
+        creators[row.dataset_id].append(people[row.person_id])
+    projects = _by_id(Project, (d.project_id for d in datasets))
+    for ds in datasets:
+        ds.storage_locations = locations.get(ds.id, [])
+        ds.distributions = distributions.get(ds.id, [])
+        ds.creators = creators.get(ds.id, [])
+        ds.custodian = people.get(ds.custodian_id)
+        ds.contact_point = people.get(ds.contact_point_id)
+        ds.project = projects.get(ds.project_id)
+    return datasets
+
+
+def load_datasets(ids: list) -> list[SimpleNamespace]:
+    """Fresh from the database (not the session's objects), with what dataset_document reads."""
+    return _datasets(ids, children=True)
 
 
 def dataset_document(ds: Dataset) -> dict:
@@ -126,9 +198,16 @@ def dataset_dependents(datasets: list[Dataset]):
 
 
 # ---- distributions ----------------------------------------------------------------------
-def load_distributions(ids: list) -> list[Distribution]:
-    return list(db.session.scalars(select(Distribution).where(Distribution.id.in_(ids)).options(
-        selectinload(Distribution.dataset).selectinload(Dataset.unit)).execution_options(populate_existing=True)))
+def load_distributions(ids: list) -> list[SimpleNamespace]:
+    ids = list(ids)
+    if not ids:
+        return []
+    table = Distribution.__table__
+    dists = _rows(table, table.c.id.in_(ids))
+    datasets = {d.id: d for d in _datasets({d.dataset_id for d in dists}, children=False)}
+    for dist in dists:
+        dist.dataset = datasets[dist.dataset_id]
+    return dists
 
 
 def distribution_document(dist: Distribution) -> dict:

@@ -21,13 +21,24 @@ _SUFFIXES = tuple(sorted((
 _MIN_STEM = 3
 
 
+class _NoCombining(dict):
+    """str.translate table dropping combining marks, filled lazily per code point (C-speed hits)."""
+
+    def __missing__(self, codepoint: int):
+        value = None if unicodedata.combining(chr(codepoint)) else codepoint
+        self[codepoint] = value
+        return value
+
+
+_NO_COMBINING = _NoCombining()
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents: Tromsø → tromso, Ærø → aero, Café → cafe."""
     if text.isascii():
         return text.lower()
     text = text.casefold().translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKD", text).translate(_NO_COMBINING)
 
 
 @lru_cache(maxsize=200_000)  # words repeat a lot (Zipf): indexing 100,000 records spends most time here
@@ -55,6 +66,13 @@ def terms(text: str) -> list[str]:
 @lru_cache(maxsize=50_000)
 def _short_terms(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in words(text))
+
+
+def terms_text(texts) -> str:
+    """Space-joined terms of several strings, as terms_of gives for them, in one pass: folding is
+    per character and words never span the joining space, so one fold and one regex scan of the
+    joined text give the same terms as one per string (the cost of indexing is per call)."""
+    return " ".join(map(stem, _WORD.findall(fold(" ".join(texts)))))
 
 
 def terms_of(*texts) -> str:

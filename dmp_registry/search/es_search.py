@@ -51,8 +51,7 @@ def facet_filter(filters: dict) -> list[dict]:
 
 def body(identity, req: SearchRequest) -> dict:
     must = [clause_query(c) for c in req.clauses] or [{"match_all": {}}]
-    aggs = {f.name: {"filter": {"bool": {"filter": facet_filter(req.filters_except(f.name))}},
-                     "aggs": {"values": {"terms": {"field": f.path, "size": 100}}}} for f in FACETS}
+    aggs = {f.name: _facet_agg(f, req.filters_except(f.name)) for f in FACETS}
     return {
         "query": {"bool": {"must": must, "filter": [permission_filter(identity)]}},
         "post_filter": {"bool": {"filter": facet_filter(req.filters)}},
@@ -62,12 +61,26 @@ def body(identity, req: SearchRequest) -> dict:
     }
 
 
+def _facet_agg(facet, filters: dict) -> dict:
+    """Terms of the facet's field over the query's hits (filter context, no global scan); wrapped
+    in a filter aggregation only when other facets are selected (the post_filter does not apply
+    to aggregations)."""
+    terms = {"terms": {"field": facet.path, "size": 100}}
+    if not filters:
+        return terms
+    return {"filter": {"bool": {"filter": facet_filter(filters)}}, "aggs": {"values": terms}}
+
+
+def _buckets(agg: dict) -> list:
+    return (agg["values"] if "values" in agg else agg)["buckets"]
+
+
 def search(es, identity, req: SearchRequest) -> dict:
     indices = ",".join(alias_name(st) for st in search_types().values())
     response = es.search(index=indices, ignore_unavailable=True, **body(identity, req)).body
     items = [item(h["_source"], h.get("_score"), _highlight(h.get("highlight", {}))) for h in response["hits"]["hits"]]
     facets = {name: [{"value": str(b.get("key_as_string", b["key"])), "count": b["doc_count"]}
-                     for b in agg["values"]["buckets"]] for name, agg in response["aggregations"].items()}
+                     for b in _buckets(agg)] for name, agg in response["aggregations"].items()}
     return result("elasticsearch", False, req, response["hits"]["total"]["value"], items, facets)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,48 @@ def values_at(doc, path: str) -> list[str]:
     return [("true" if v else "false") if isinstance(v, bool) else str(v) for v in nodes]
 
 
+_PATHS = tuple((f.name, tuple(f.path.split("."))) for f in FACETS)
+
+
+def _values(doc, parts) -> list[str]:
+    if len(parts) == 1:  # the common shapes, without the general walk
+        v = doc.get(parts[0])
+        if v is None:
+            return []
+        if type(v) is str:
+            return [v]
+        if type(v) is bool:
+            return ["true" if v else "false"]
+    elif len(parts) == 2:
+        v = doc.get(parts[0])
+        if v is None:
+            return []
+        if type(v) is dict:
+            v = v.get(parts[1])
+            if v is None:
+                return []
+            if type(v) is str:
+                return [v]
+    nodes = [doc]
+    for part in parts:
+        nxt = []
+        for node in nodes:
+            value = node.get(part) if isinstance(node, dict) else None
+            if isinstance(value, list):
+                nxt.extend(v for v in value if v is not None)
+            elif value is not None:
+                nxt.append(value)
+        nodes = nxt
+        if not nodes:
+            return nodes
+    return [("true" if v else "false") if isinstance(v, bool) else str(v) for v in nodes]
+
+
 def facet_values(doc: dict) -> dict[str, list[str]]:
-    return {f.name: vals for f in FACETS if (vals := values_at(doc, f.path))}
+    return {name: vals for name, parts in _PATHS if (vals := _values(doc, parts))}
 
 
+@lru_cache(maxsize=100_000)  # a few hundred distinct facet values, repeated in every document
 def filter_token(facet: str, value: str) -> str:
     """An FTS-safe word standing for "facet = value" (URIs are not words)."""
     return "f" + hashlib.sha1(f"{facet}={value}".encode()).hexdigest()[:20]

@@ -96,7 +96,7 @@ def _dialect():
 def search(identity, req: SearchRequest) -> dict:
     dialect, session = _dialect(), db.session
     source, where, params = dialect.match(req.clauses, identity, req.filters)
-    total = session.execute(text(f"SELECT count(*) FROM {source} WHERE {where}"), params).scalar()
+    total, counts = _count(source, where, params)  # one pass over the matches: total and all facets
     limit, offset = req.per_page, (req.page - 1) * req.per_page
     if req.effective_sort == "relevance":
         stmt, page_params = dialect.ranked_page(source, where, params, limit, offset)
@@ -104,28 +104,50 @@ def search(identity, req: SearchRequest) -> dict:
         stmt = text(f"SELECT d.document, NULL AS rank FROM {source} WHERE {where} "
                     f"ORDER BY {_ORDER[req.effective_sort]} LIMIT :limit OFFSET :offset")
         page_params = {**params, "limit": limit, "offset": offset}
-    rows = session.execute(stmt, page_params).all()
+    rows = session.execute(stmt, page_params).all() if total else []
     items = [item(_doc(r.document), _score(r.rank), highlight(_doc(r.document), req.clauses)) for r in rows]
-    return result(dialect.name, False, req, total, items, _facets(dialect, identity, req, (source, where, params)))
+    return result(dialect.name, False, req, total, items, _facets(dialect, identity, req, counts))
 
 
-def _facets(dialect, identity, req: SearchRequest, matched) -> dict:
-    counts = _count(dialect, *matched)
+def _facets(dialect, identity, req: SearchRequest, counts: dict) -> dict:
     for name in req.filters:  # a selected facet counts without its own selection
         source, where, params = dialect.match(req.clauses, identity, req.filters_except(name))
-        counts[name] = _count(dialect, source, where, params, only=name).get(name, [])
+        counts[name] = _count(source, where, params)[1].get(name, [])
     return {f.name: counts.get(f.name, []) for f in FACETS}
 
 
-def _count(dialect, source, where, params, only: str | None = None) -> dict:
-    extra = " AND j.key = :only" if only else ""
-    rows = db.session.execute(text(
-        f"SELECT j.key AS facet, v.value AS value, count(*) AS n FROM {source}, {dialect.facet_rows} "
-        f"WHERE {where}{extra} GROUP BY j.key, v.value"), {**params, **({"only": only} if only else {})})
-    counts = defaultdict(list)
+def _count(source, where, params) -> tuple[int, dict]:
+    """(matches, facet → buckets). Documents sharing their facet values share one group, so the
+    database returns a few hundred (facet_values, n) rows however many documents match, and no
+    JSON is expanded per matching row; the groups are expanded here (parsed once per process)."""
+    rows = db.session.execute(text(f"SELECT d.facet_values AS v, count(*) AS n FROM {source} WHERE {where} "
+                                   "GROUP BY d.facet_values"), params)
+    total, counts = 0, defaultdict(int)
     for r in rows:
-        counts[r.facet].append({"value": r.value, "count": r.n})
-    return {k: sorted(v, key=lambda b: (-b["count"], b["value"])) for k, v in counts.items()}
+        total += r.n
+        for pair in _facet_pairs(r.v):
+            counts[pair] += r.n
+    buckets = defaultdict(list)
+    for (facet, value), n in sorted(counts.items(), key=lambda i: (-i[1], i[0][1])):
+        buckets[facet].append({"value": value, "count": n})
+    return total, dict(buckets)
+
+
+_parsed: dict[str, tuple] = {}
+
+
+def _facet_pairs(value) -> tuple:
+    """((facet, value), ...) of a stored facet_values (JSON text on SQLite, dict on PostgreSQL)."""
+    if value is None:
+        return ()
+    if not isinstance(value, str):
+        return tuple((k, str(v)) for k, vs in value.items() for v in vs)
+    pairs = _parsed.get(value)
+    if pairs is None:
+        if len(_parsed) > 100_000:
+            _parsed.clear()
+        pairs = _parsed[value] = _facet_pairs(_doc(value))
+    return pairs
 
 
 def suggest(identity, q: str, size: int) -> list[dict]:

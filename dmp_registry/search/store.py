@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.db import Base, BigIntPK, JSONType, db
-from .analysis import terms_of
+from .analysis import terms_text
 from .facets import facet_values, filter_tokens
 
 # Document keys that are not searchable text (ids, codes, permissions, the title handled apart).
@@ -37,18 +37,45 @@ class SearchDocument(Base):
     filters: Mapped[str] = mapped_column(Text, default="")
 
 
-def text_values(node, key: str | None = None):
-    """Every searchable string in a document (labels, descriptions, names, places)."""
-    if key in _NOT_TEXT:
-        return
-    if isinstance(node, dict):
+def text_values(node, key: str | None = None) -> list[str]:
+    """Every searchable string in a document (labels, descriptions, names, places), in order."""
+    out: list[str] = []
+    if key not in _NOT_TEXT:
+        _collect(node, out)
+    return out
+
+
+_URL = ("http://", "https://")
+
+
+def _collect(node, out: list) -> None:
+    kind = type(node)
+    if kind is dict:
         for k, v in node.items():
-            yield from text_values(v, k)
-    elif isinstance(node, list):
+            if k in _NOT_TEXT or v is None:
+                continue
+            t = type(v)
+            if t is str:
+                if not v.startswith(_URL):
+                    out.append(v)
+            elif t is dict or t is list:
+                _collect(v, out)
+            else:
+                _collect(v, out)
+    elif kind is list:
         for v in node:
-            yield from text_values(v, key)
-    elif isinstance(node, str) and not node.startswith(("http://", "https://")):
-        yield node
+            if type(v) is str:
+                if not v.startswith(_URL):
+                    out.append(v)
+            else:
+                _collect(v, out)
+    elif isinstance(node, str):
+        if not node.startswith(_URL):
+            out.append(node)
+    elif isinstance(node, dict):  # subclasses
+        _collect(dict(node), out)
+    elif isinstance(node, list):
+        _collect(list(node), out)
 
 
 def row_for(doc: dict) -> dict:
@@ -57,8 +84,8 @@ def row_for(doc: dict) -> dict:
         "record_type": doc["record_type"], "record_id": uuid.UUID(doc["id"]), "version": doc["version"],
         "title_sort": (doc.get("title_sort") or "")[:200], "updated_at": doc.get("updated_at") or "",
         "document": doc, "facet_values": values,
-        "title_terms": terms_of(list((doc.get("title") or {}).values())),
-        "body_terms": terms_of(list(text_values(doc))),
+        "title_terms": terms_text([t for t in (doc.get("title") or {}).values() if t]),
+        "body_terms": terms_text(text_values(doc)),
         "readers": " ".join(doc["readers"]), "filters": filter_tokens(values),
     }
 
@@ -78,6 +105,12 @@ def upsert(session, docs: list[dict]) -> None:
         where=table.c.version <= stmt.excluded.version,
     )
     session.execute(stmt, rows)
+
+
+def insert(session, docs: list[dict]) -> None:
+    """Plain insert (a rebuild, after deleting the type's rows)."""
+    if docs:
+        session.execute(SearchDocument.__table__.insert(), [row_for(d) for d in docs])
 
 
 def remove(session, keys: list[tuple[str, str]]) -> None:

@@ -51,6 +51,7 @@ def blueprints():
     from .datasets import bp as datasets_bp
     from .organisation import bp as org_bp
     from .portfolio import bp as portfolio_bp
+    from .search_page import bp as search_bp
     from .site import bp as site_bp
 
-    return (site_bp, datasets_bp, org_bp, portfolio_bp, admin_bp, account_bp, auth_bp)
+    return (site_bp, datasets_bp, org_bp, portfolio_bp, search_bp, admin_bp, account_bp, auth_bp)

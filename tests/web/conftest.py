@@ -135,3 +135,13 @@ def browser_login(page, username: str, password: str = PASSWORD) -> None:
     page.fill("#f-password", password)
     page.click("form[action='/login'] button[type=submit]")
     page.wait_for_url(re.compile(r".*/$"))
+
+
+def wait_for_focus(page, element_id: str, tries: int = 50) -> None:
+    """Poll from Python (page.wait_for_function would evaluate a string in the page, which CSP forbids)."""
+    page.wait_for_selector(f"#{element_id}")
+    for _ in range(tries):
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"#{element_id} never took focus")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import axe_check, browser_login, screenshot
+from .conftest import axe_check, browser_login, screenshot, wait_for_focus
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def test_researcher_registers_a_dataset_with_a_distribution(new_page, researcher
     axe_check(page, "wizard step 1")
     screenshot(page, "wizard-step-1")
     page.click("button[value=next]")  # nothing filled in: errors next to the fields, focus on the summary
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'form-errors'")
+    wait_for_focus(page, "form-errors")
     axe_check(page, "wizard step 1 with errors")
     screenshot(page, "wizard-errors")
     page.fill("#f-title-nb", "Lav i Trøndelag")
@@ -184,7 +184,7 @@ def test_stale_edit_shows_the_conflict_and_lets_the_user_merge(new_page, curator
     second.fill("#f-title-nb", "Andre versjon")
     second.fill("#f-description-nb", "En beskrivelse bare den andre skrev.")
     second.click("button[value=close]")
-    second.wait_for_function("document.activeElement && document.activeElement.id === 'conflict-notice'")
+    wait_for_focus(second, "conflict-notice")
     assert "Første versjon" in second.inner_text(".conflict")
     axe_check(second, "edit conflict")
     screenshot(second, "edit-conflict")

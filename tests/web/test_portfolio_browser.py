@@ -9,19 +9,9 @@ import pytest
 
 from dmp_registry.vocabularies.terms import local
 
-from .conftest import axe_check, browser_login, screenshot
+from .conftest import axe_check, browser_login, screenshot, wait_for_focus
 
 pytestmark = pytest.mark.browser
-
-
-def wait_for_focus(page, element_id: str, tries: int = 50) -> None:
-    """Poll from Python (page.wait_for_function would evaluate a string in the page, which CSP forbids)."""
-    page.wait_for_selector(f"#{element_id}")
-    for _ in range(tries):
-        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"#{element_id} never took focus")
 
 
 def test_curator_registers_a_flow_through_the_form(new_page, curator, create_system, create_dataset):
