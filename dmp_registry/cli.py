@@ -222,6 +222,50 @@ def import_inventory(source, mapping, dry_run, sheet):
 
 
 # ---- DCAT ------------------------------------------------------------------------------
+@dmp.command("import-dcat")
+@click.argument("source")
+@click.option("--unit", "unit_code", required=True, help="Code of the unit new datasets belong to.")
+@click.option("--dry-run", is_flag=True, help="Report what would be created/updated and every problem; write nothing.")
+@with_appcontext
+def import_dcat(source, unit_code, dry_run):
+    """Create or update datasets from a DCAT catalogue (file or URL; Turtle, RDF/XML, JSON-LD, N-Triples),
+    matched by identifier. Hostile input (DTDs, entities, remote JSON-LD contexts) is refused."""
+    from sqlalchemy import select
+
+    from .core.db import db as database
+    from .core.errors import InvalidInput
+    from .dcat.importer import dataset_nodes, import_graph
+    from .dcat.safe_parse import UnsafeInput, load
+    from .organisation.models import Unit
+
+    try:
+        graph = load(source)
+    except (UnsafeInput, OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        with unit_of_work() as session:
+            unit_id = database.session.scalar(select(Unit.id).where(Unit.code == unit_code))
+            if unit_id is None:
+                raise click.ClickException(f"Unknown unit code: {unit_code}")
+            with progressbar(len(dataset_nodes(graph)), "Datasets") as bar:
+                report = import_graph(system_identity, graph, unit_id, dry_run=dry_run, progress=bar.update)
+            if dry_run:
+                session.rollback()
+    except InvalidInput as exc:
+        raise click.ClickException(f"{exc.message} Nothing was imported.") from exc
+    for entry in report.datasets:
+        click.echo(f"{entry.action:6} {entry.id} {entry.title}")
+        for key, messages in entry.problems.items():
+            click.echo(f"    problem {key}: {messages}")
+        for note in entry.notes:
+            click.echo(f"    note: {note}")
+    counts = report.counts
+    verb = "would be" if dry_run else "were"
+    click.echo(f"{counts['create']} {verb} created, {counts['update']} {verb} updated, {counts['skip']} skipped")
+    if counts["skip"]:
+        sys.exit(1)
+
+
 @dmp.command("validate-dcat")
 @click.argument("source")
 @click.option("--shapes", "shape_sets", type=click.Choice(["dcat-ap-no", "dcat-ap"]), multiple=True,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import Base, JSONType, RecordMixin
@@ -43,6 +43,8 @@ class Dataset(RecordMixin, Base):
     temporal_start: Mapped[dt.date | None] = mapped_column(Date)
     temporal_end: Mapped[dt.date | None] = mapped_column(Date)
     spatial: Mapped[dict | None] = mapped_column(JSONType)
+    #: nesting sites, unexcavated archaeological sites …: the public feed generalises the place
+    sensitive_location: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
     contact_point_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     custodian_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     project_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("project.id", ondelete="RESTRICT"), index=True)

@@ -62,6 +62,9 @@ class DatasetIn(RangeCheckMixin, BaseSchema):
     temporal_start = Date(allow_none=True)
     temporal_end = Date(allow_none=True)
     spatial = fields.Nested(SpatialSchema, allow_none=True)
+    sensitive_location = fields.Boolean(metadata={
+        "description": "The place must not be published precisely (nesting site, unexcavated archaeological "
+                       "site): the public catalogue shows the label and a bounding box rounded out to whole degrees"})
     creator_ids = fields.List(fields.UUID(), validate=validate.Length(max=100))
     contact_point_id = fields.UUID(allow_none=True)
     custodian_id = fields.UUID(allow_none=True)
@@ -156,7 +159,9 @@ class DatasetOut(RecordOut):
     personal_data_legal_basis = fields.String(allow_none=True)
     temporal_start = fields.Date(allow_none=True)
     temporal_end = fields.Date(allow_none=True)
-    spatial = fields.Dict(allow_none=True)
+    spatial = fields.Method("_spatial", allow_none=True,
+                            metadata={"description": "Generalised for anonymous readers when sensitive_location"})
+    sensitive_location = fields.Boolean()
     creators = fields.List(fields.Nested(PersonBrief))
     contact_point = fields.Nested(PersonBrief, allow_none=True)
     custodian = fields.Nested(PersonBrief, allow_none=True)
@@ -176,6 +181,16 @@ class DatasetOut(RecordOut):
 
         return dataset_uri(obj.id)
 
+    def _spatial(self, obj):
+        if obj.spatial and obj.sensitive_location:
+            from ..auth.current import current_identity
+
+            if not current_identity().is_authenticated:  # the public sees what the public feed shows
+                from ..dcat.build import generalised_spatial
+
+                return generalised_spatial(obj.spatial)
+        return obj.spatial
+
 
 class DatasetRecord(BaseSchema):
     """The raw stored form of a dataset (URIs, ids): the history snapshot."""
@@ -194,6 +209,7 @@ class DatasetRecord(BaseSchema):
     temporal_start = fields.Date(allow_none=True)
     temporal_end = fields.Date(allow_none=True)
     spatial = fields.Dict(allow_none=True)
+    sensitive_location = fields.Boolean()
     creator_ids = fields.Method("_creators")
     contact_point_id = fields.UUID(allow_none=True)
     custodian_id = fields.UUID(allow_none=True)

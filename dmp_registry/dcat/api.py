@@ -19,6 +19,18 @@ from .records import Window
 from .terms import Settings
 
 bp = Blueprint("dcat", __name__)
+
+
+@bp.record_once
+def _register_json_api(state):
+    """/api/v1/dcat (import, quality) goes on the app's flask-smorest Api, next to the other areas."""
+    from . import rest
+
+    apis = state.app.extensions.get("flask-smorest", {}).get("blp_name_to_api", {})
+    if apis and rest.blp.name not in apis:
+        next(iter(apis.values())).register_blueprint(rest.blp)
+
+
 DATASET_PATH = re.compile(r"^/datasets/([0-9a-fA-F-]{36})$")
 
 
@@ -64,12 +76,15 @@ def _paging_args():
 
 def _page(s: Settings, fmt: str, size: int, cursor, since):
     direction, key = cursor or ("after", None)
+    # one row more than the page tells whether there is a page beyond it (no separate probe query)
     if direction == "after":
-        rows = records.page_rows(Window(after=key, modified_since=since), size)
+        rows = records.page_rows(Window(after=key, modified_since=since), size + 1)
+        has_next, rows = len(rows) > size, rows[:size]
+        has_prev = bool(rows) and key is not None and records.exists(Window(before=rows[0]["id"], modified_since=since))
     else:  # "before" a key, or "last" (before the end)
-        rows = records.page_rows(Window(before=key, modified_since=since), size, reverse=True)
-    has_prev = bool(rows) and bool(records.page_rows(Window(before=rows[0]["id"], modified_since=since), 1))
-    has_next = bool(rows) and bool(records.page_rows(Window(after=rows[-1]["id"], modified_since=since), 1))
+        rows = records.page_rows(Window(before=key, modified_since=since), size + 1, reverse=True)
+        has_prev, rows = len(rows) > size, rows[-size:] if rows else rows
+        has_next = bool(rows) and key is not None and records.exists(Window(after=rows[-1]["id"], modified_since=since))
     link = lambda token: _page_url(fmt, size, token, since)  # noqa: E731
     view = {"@id": link(request.args.get("cursor")), "first": link(None), "last": link(encode_cursor("last", None)),
             "next": has_next and link(encode_cursor("after", rows[-1]["id"])),

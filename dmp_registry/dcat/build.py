@@ -2,6 +2,9 @@
 (contact point, temporal and spatial coverage, identifiers, distributions, provenance)."""
 from __future__ import annotations
 
+import math
+from functools import lru_cache
+
 from ..vocabularies.service import concept_cache
 from . import uris
 from .crosswalk import crosswalk
@@ -15,6 +18,17 @@ LANGUAGE_SCHEME = "http://publications.europa.eu/resource/authority/language"
 LICENCES = "http://publications.europa.eu/resource/authority/licence"
 THEMES = "http://publications.europa.eu/resource/authority/data-theme"
 LANG_CODES = {"nb": "NOB", "nn": "NNO", "en": "ENG", "no": "NOR"}
+
+
+@lru_cache(maxsize=None)
+def simple_rows(profile: str, entity: str) -> tuple:
+    """The crosswalk rows `add_row` writes (not nested, not special), filtered once per profile."""
+    return tuple(r for r in crosswalk(profile, entity) if r.kind != "nested" and r.field not in NESTED_OR_SPECIAL)
+
+
+@lru_cache(maxsize=None)
+def _licence_row(profile: str):
+    return next(r for r in crosswalk(profile, "distribution") if r.field == "licence")
 
 
 def catalog_triples(s: Settings, out: list, concepts: dict) -> str:
@@ -47,9 +61,8 @@ def publisher_triples(s: Settings, out: list) -> None:
 def dataset_triples(s: Settings, rec: dict, out: list, concepts: dict) -> str:
     ds = uris.dataset_uri(rec["id"], s.base)
     out += [(ds, P["type"], C["Dataset"]), (ds, P["identifier"], Lit(ds)), (ds, P["publisher"], s.publisher)]
-    for row in crosswalk(s.profile, "dataset"):
-        if row.kind != "nested" and row.field not in NESTED_OR_SPECIAL:
-            add_row(out, ds, row, rec.get(row.field), concepts)
+    for row in simple_rows(s.profile, "dataset"):
+        add_row(out, ds, row, rec.get(row.field), concepts)
     _contact(ds, rec, out)
     _creators(s, ds, rec, out)
     _temporal(ds, rec, out)
@@ -102,8 +115,26 @@ def _temporal(ds: str, rec: dict, out: list) -> None:
         out.append((node, P["endDate"], date(end)))
 
 
+def generalised_spatial(spatial: dict | None) -> dict:
+    """A sensitive place (nesting site, unexcavated archaeological site) as the public may see it: the
+    label, and the bounding box rounded outwards to whole degrees (about 50 × 110 km in Norway); no URI,
+    since a gazetteer URI can name the exact site."""
+    spatial = spatial or {}
+    out = {"label": spatial.get("label")} if spatial.get("label") else {}
+    if spatial.get("bbox"):
+        w, so, e, n = spatial["bbox"]
+        out["bbox"] = [max(-180, math.floor(w)), max(-90, math.floor(so)), min(180, math.ceil(e)), min(90, math.ceil(n))]
+        if out["bbox"][0] == out["bbox"][2]:
+            out["bbox"][2] = min(180, out["bbox"][2] + 1)
+        if out["bbox"][1] == out["bbox"][3]:
+            out["bbox"][3] = min(90, out["bbox"][3] + 1)
+    return out
+
+
 def _spatial(ds: str, rec: dict, out: list) -> None:
     spatial = rec.get("spatial") or {}
+    if rec.get("sensitive_location"):
+        spatial = generalised_spatial(spatial)
     if not (spatial.get("label") or spatial.get("uri") or spatial.get("bbox")):
         return
     place = spatial.get("uri") or f"{ds}#spatial"
@@ -137,11 +168,9 @@ def _project(s: Settings, ds: str, rec: dict, out: list) -> None:
 def distribution_triples(s: Settings, dist: dict, rec: dict, out: list, concepts: dict) -> str:
     node = uris.distribution_uri(dist["id"], s.base)
     out.append((node, P["type"], C["Distribution"]))
-    for row in crosswalk(s.profile, "distribution"):
-        if row.kind != "nested" and row.field not in NESTED_OR_SPECIAL:
-            add_row(out, node, row, dist.get(row.field), concepts)
-    licence_row = next(r for r in crosswalk(s.profile, "distribution") if r.field == "licence")
-    add_row(out, node, licence_row, dist.get("licence") or rec.get("licence"), concepts)
+    for row in simple_rows(s.profile, "distribution"):
+        add_row(out, node, row, dist.get(row.field), concepts)
+    add_row(out, node, _licence_row(s.profile), dist.get("licence") or rec.get("licence"), concepts)
     if dist.get("byte_size") is not None:
         out.append((node, "http://www.w3.org/ns/dcat#byteSize", Lit(str(dist["byte_size"]), None, s.byte_size_type)))
     if _checksum_allowed(s, dist):
@@ -187,9 +216,8 @@ def flow_triples(s: Settings, ds: str, flow: dict, out: list, concepts: dict) ->
 def service_triples(s: Settings, svc: dict, out: list, concepts: dict) -> str:
     node = uris.data_service_uri(svc["id"], s.base)
     out += [(node, P["type"], C["DataService"]), (node, P["identifier"], Lit(node)), (node, P["publisher"], s.publisher)]
-    for row in crosswalk(s.profile, "data-service"):
-        if row.kind != "nested" and row.field not in NESTED_OR_SPECIAL:
-            add_row(out, node, row, svc.get(row.field), concepts)
+    for row in simple_rows(s.profile, "data-service"):
+        add_row(out, node, row, svc.get(row.field), concepts)
     out.append((node, P["endpointURL"], svc["endpoint_urls"][0]))  # DCAT-AP-NO: exactly one
     out += [(node, P["servesDataset"], uris.dataset_uri(d, s.base)) for d in svc["datasets"]]
     return node

@@ -20,14 +20,15 @@ def catalog_chunks(s: Settings, window: Window = Window(), batch: int = 1000) ->
     """The whole catalogue: catalogue node, every public dataset, data services, the terms used."""
     concepts: dict = {}
     out: list = []
+    lookups = records.Lookups()
     cat = catalog_triples(s, out, concepts)
     yield out
-    for rows in records.iter_batches(window, batch):
+    for rows in records.iter_batches(window, batch, lookups):
         out = []
         for rec in rows:
             out.append((cat, P["dataset"], dataset_triples(s, rec, out, concepts)))
         yield out
-    yield _services(s, cat, concepts)
+    yield _services(s, cat, concepts, lookups)
     out = []
     concept_triples(concepts, out)
     yield out
@@ -37,13 +38,14 @@ def page_chunks(s: Settings, rows: list[dict], view: dict, total: int, with_serv
     """One Hydra page: the catalogue node, the page's datasets, the paging controls."""
     concepts: dict = {}
     out: list = []
+    lookups = records.Lookups()
     cat = catalog_triples(s, out, concepts)
-    for rec in records.attach(rows):
+    for rec in records.attach(rows, lookups):
         out.append((cat, P["dataset"], dataset_triples(s, rec, out, concepts)))
     out += hydra_triples(cat, view, total)
     yield out
     if with_services:
-        yield _services(s, cat, concepts)
+        yield _services(s, cat, concepts, lookups)
     out = []
     concept_triples(concepts, out)
     yield out
@@ -57,9 +59,9 @@ def hydra_triples(collection: str, view: dict, total: int) -> list:
     return out
 
 
-def _services(s: Settings, cat: str, concepts: dict) -> list:
+def _services(s: Settings, cat: str, concepts: dict, lookups=None) -> list:
     out: list = []
-    for svc in records.systems():
+    for svc in records.systems(lookups=lookups):
         out.append((cat, P["service"], service_triples(s, svc, out, concepts)))
     return out
 

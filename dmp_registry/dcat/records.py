@@ -51,20 +51,85 @@ def _dataset_select(window: Window):
 
 
 def count(window: Window = Window()) -> int:
+    if window.modified_since is None:
+        return _cached("count", change_key(), lambda: _count(window))
+    return _count(window)
+
+
+def _count(window: Window) -> int:
     stmt = select(func.count()).select_from(Dataset).where(public_filter())
     if window.modified_since is not None:
         stmt = stmt.where(Dataset.updated_at >= window.modified_since)
     return db.session.scalar(stmt)
 
 
+_CACHE: dict = {}  # (database, change key) → fingerprint / counts / published systems
+
+
+def change_key() -> tuple:
+    """The change key, read once per GET request (a page asks for it for the ETag, the count and the
+    published systems)."""
+    from flask import has_request_context, request
+
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        key = getattr(request, "_dcat_change_key", None)
+        if key is None:
+            key = request._dcat_change_key = _change_key()
+        return key
+    return _change_key()
+
+
+def _change_key() -> tuple:
+    """Cheap (index-only, O(log n)) marker of "something changed": the newest history entry (every
+    service write records one, bulk imports too) and the newest dataset `updated_at`. What is derived
+    from whole-table scans (fingerprint, counts, published systems) is cached under this key."""
+    from ..core.history import ChangeRecord
+
+    row = db.session.execute(select(select(func.max(ChangeRecord.id)).scalar_subquery(),
+                                    select(func.max(Dataset.updated_at)).scalar_subquery())).one()
+    return (str(db.engine.url), row[0], str(row[1]))
+
+
+def _cached(name: str, key: tuple, compute):
+    slot = (name, *key)
+    if slot not in _CACHE:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[slot] = compute()
+    return _CACHE[slot]
+
+
 def fingerprint() -> tuple:
-    """(count, newest change) of everything the feed shows: the ETag/Last-Modified basis."""
-    newest = []
-    for model, cond in ((Dataset, public_filter()), (Distribution, Distribution.dataset_id.in_(
-            select(Dataset.id).where(public_filter()))), (ItSystem, None), (DataFlow, None)):
-        stmt = select(func.count(), func.max(model.updated_at)).select_from(model)
-        newest.append(tuple(db.session.execute(stmt.where(cond) if cond is not None else stmt).one()))
-    return tuple(newest)
+    """(count, newest change) of everything the feed shows: the ETag/Last-Modified basis. One statement
+    (scalar subqueries) instead of four round trips, and only when the change key moved."""
+    return _cached("fingerprint", change_key(), _fingerprint)
+
+
+def _fingerprint() -> tuple:
+    listed = public_filter()
+    parts = []
+    for model, cond in ((Dataset, listed),
+                        (Distribution, Distribution.dataset_id.in_(select(Dataset.id).where(listed))),
+                        (ItSystem, None), (DataFlow, None)):
+        for agg in (func.count(), func.max(model.updated_at)):
+            stmt = select(agg).select_from(model)
+            parts.append((stmt.where(cond) if cond is not None else stmt).scalar_subquery())
+    row = db.session.execute(select(*parts)).one()
+    return tuple((row[i], _aware(row[i + 1])) for i in range(0, len(row), 2))
+
+
+def _aware(value):
+    """SQLite hands back naive datetimes from a scalar subquery: the stored values are UTC."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def exists(window: Window) -> bool:
+    stmt = _dataset_select(window).with_only_columns(Dataset.id).limit(1)
+    return db.session.execute(stmt).first() is not None
 
 
 def page_rows(window: Window, limit: int, reverse: bool = False) -> list[dict]:
@@ -73,21 +138,45 @@ def page_rows(window: Window, limit: int, reverse: bool = False) -> list[dict]:
     return rows[::-1] if reverse else rows
 
 
-def iter_batches(window: Window = Window(), batch: int = 1000) -> Iterator[list[dict]]:
+def iter_batches(window: Window = Window(), batch: int = 1000, lookups: Lookups | None = None) -> Iterator[list[dict]]:
     """Every public dataset in id order, `batch` at a time, each with its related records attached."""
+    lookups = lookups or Lookups()
     after = window.after
     while True:
         rows = page_rows(Window(after, window.before, window.modified_since, window.ids), batch)
         if not rows:
             return
-        yield attach(rows)
+        yield attach(rows, lookups)
         if len(rows) < batch:
             return
         after = rows[-1]["id"]
 
 
-def attach(rows: list[dict]) -> list[dict]:
+class Lookups:
+    """Per-document lookups that do not depend on the batch (unit names, published systems): read
+    once per feed or page instead of once per batch of datasets."""
+
+    def __init__(self):
+        self._units = self._services = None
+
+    @property
+    def units(self) -> dict:
+        if self._units is None:
+            self._units = unit_names()
+        return self._units
+
+    @property
+    def services(self) -> set:
+        if self._services is None:
+            self._services = _cached("services", change_key(), published_system_ids)
+        return self._services
+
+
+def attach(rows: list[dict], lookups: Lookups | None = None) -> list[dict]:
     """Add distributions, creators, contact point, unit, project and flows to dataset rows."""
+    if not rows:
+        return rows
+    lookups = lookups or Lookups()
     ids = [r["id"] for r in rows]
     dists = _group(db.session.execute(select(Distribution.__table__).where(Distribution.dataset_id.in_(ids))
                                       .order_by(Distribution.created_at, Distribution.id)), "dataset_id")
@@ -101,10 +190,10 @@ def attach(rows: list[dict]) -> list[dict]:
     project_ids = {r["project_id"] for r in rows if r["project_id"]}
     projects = {r.id: r.title for r in db.session.execute(
         select(Project.id, Project.title).where(Project.id.in_(project_ids)))} if project_ids else {}
-    services = published_system_ids()
+    services = lookups.services
     flows = _group((f for f in db.session.execute(flow_select(ids))
                     if f.source_system_id is None or f.source_system_id in services), "target_dataset_id")
-    units = unit_names()
+    units = lookups.units
     for row in rows:
         row["distributions"] = dists.get(row["id"], [])
         row["creators"] = creators.get(row["id"], [])
@@ -139,18 +228,20 @@ def published_system_ids() -> set:
 
 def flow_select(target_ids):
     """Active/retired flows into the given datasets from a public dataset or a published system."""
-    public = select(Dataset.id).where(public_filter())
+    source = Dataset.__table__.alias("source")
+    public = select(source.c.id).where(source.c.id == DataFlow.source_dataset_id,
+                                       DatasetPolicy().read_filter(anonymous_identity, source.c)).exists()
     return (select(DataFlow.id, DataFlow.title, DataFlow.source_dataset_id, DataFlow.source_system_id,
                    DataFlow.target_dataset_id, DataFlow.mechanism, DataFlow.frequency)
             .where(DataFlow.target_dataset_id.in_(target_ids), DataFlow.status != FLOW_PLANNED,
                    DataFlow.personal_data.is_(False),
-                   (DataFlow.source_dataset_id.in_(public)) | DataFlow.source_system_id.is_not(None))
+                   public | DataFlow.source_system_id.is_not(None))
             .order_by(DataFlow.id))
 
 
-def systems(ids=None) -> list[dict]:
+def systems(ids=None, lookups: Lookups | None = None) -> list[dict]:
     """Published data services with the listed datasets they serve, in id order."""
-    published = published_system_ids()
+    published = set(lookups.services) if lookups else published_system_ids()
     if ids is not None:
         published &= set(ids)
     if not published:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 import xml.sax.handler
 from pathlib import Path
 
@@ -61,7 +62,9 @@ def parse(data: bytes, fmt: str) -> Graph:
     elif fmt == "json-ld":
         check_jsonld(data)
     graph = Graph()
-    graph.parse(data=data, format=fmt)
+    with warnings.catch_warnings():  # rdflib 7's JSON-LD parser still builds a ConjunctiveGraph internally
+        warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        graph.parse(data=data, format=fmt)
     return graph
 
 

@@ -83,14 +83,34 @@ def ntriples(chunks: Iterable[list]) -> Iterator[str]:
         yield "".join(lines)
 
 
+_TTL_SEP = " ;\n    "
+
+
+class _Terms(dict):
+    """IRI/blank node → its Turtle/N-Triples form, memoised (publishers, concepts and classes repeat)."""
+
+    def __missing__(self, value):
+        text = _nt_term(value)
+        if len(self) < 200_000:
+            self[value] = text
+        return text
+
+
 def turtle(chunks: Iterable[list]) -> Iterator[str]:
     yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()) + "\n"
     names = _Names({RDF_TYPE: "a"})
+    preds = {}  # predicate → "prefixed-name " (or <iri>)
+    terms = _Terms()
     for chunk in chunks:
         parts = []
         for subject, pos in _groups(chunk).items():
-            body = " ;\n    ".join(f"{names[p] or _iri(p)} {_nt_term(o, names)}" for p, o in pos)
-            parts.append(f"{_nt_term(subject)}\n    {body} .\n\n")
+            body = []
+            for p, o in pos:
+                pred = preds.get(p)
+                if pred is None:
+                    pred = preds[p] = (names[p] or _iri(p)) + " "
+                body.append(pred + (_nt_term(o, names) if o.__class__ is Lit else terms[o]))
+            parts.append(f"{terms[subject]}\n    {_TTL_SEP.join(body)} .\n\n")
         yield "".join(parts)
 
 
