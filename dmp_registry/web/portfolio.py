@@ -567,4 +567,3 @@ def graph_svg():
                  title=_("Data flows between systems and datasets"))
     return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, mimetype="image/svg+xml",
                     headers={"Content-Disposition": 'attachment; filename="dataflows.svg"'})
-

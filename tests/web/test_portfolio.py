@@ -103,7 +103,7 @@ def test_flow_form_shows_service_messages_next_to_fields(curator_client, create_
 
 
 def test_researcher_proposes_a_flow_for_own_dataset_only(client, login, create_user, create_unit, create_dataset,
-                                                          create_system):
+                                                         create_system):
     unit = create_unit()
     user, _identity, _headers = create_user("researcher", unit=unit)
     mine, theirs, system = create_dataset(unit=unit), create_dataset(), create_system()
@@ -136,8 +136,8 @@ def test_flow_list_filters_detail_and_stale_edit(curator_client, create_system, 
     form = {"csrf_token": csrf_of(edit), "version": "1", "title": "Personflyt", "source": f"system:{a.id}",
             "target": f"system:{b.id}", "status": local("flow-status", "active"), "personal_data": "1"}
     assert curator_client.post(f"/flows/{sensitive.id}/edit", data={**form, "title": "Ny tittel"}).status_code == 303
-    stale = curator_client.post(f"/flows/{sensitive.id}/edit", data={**form, "target": f"system:{a.id}",
-                                                                      "source": f"system:{b.id}"})
+    swapped = {**form, "target": f"system:{a.id}", "source": f"system:{b.id}"}
+    stale = curator_client.post(f"/flows/{sensitive.id}/edit", data=swapped)
     html = stale.get_data(as_text=True)
     assert stale.status_code == 409 and 'value="Ny tittel"' in html  # the other change is merged in
 
