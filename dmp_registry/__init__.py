@@ -91,11 +91,15 @@ def _instance_secret(instance: Path) -> str:
 def _register_api(app: Flask, api) -> None:
     from .auth.api import blueprints as auth_bps
     from .datasets.api import blueprints as dataset_bps
+    from .plans.api import blueprints as plan_bps
     from .flows.api import blueprints as flow_bps
     from .organisation.api import blueprints as org_bps
+    from .priorities.api import blueprints as priority_bps
+    from .programme.api import blueprints as programme_bps
     from .search.api import blueprints as search_bps
     from .systems.api import blueprints as system_bps
     from .vocabularies.api import blueprints as vocab_bps
 
-    for blueprint in (*org_bps, *dataset_bps, *system_bps, *flow_bps, *auth_bps, *vocab_bps, *search_bps):
+    for blueprint in (*org_bps, *dataset_bps, *system_bps, *flow_bps, *priority_bps, *plan_bps, *programme_bps,
+                      *auth_bps, *vocab_bps, *search_bps):
         api.register_blueprint(blueprint)

@@ -393,6 +393,18 @@ def _print_report(report, dry_run: bool, what: str) -> None:
     click.echo(f"{report.rows} rows checked, {'would import' if dry_run else 'imported'} {report.imported} {what}.")
 
 
+def _add_area_groups() -> None:
+    from .plans.cli import group as plans_group
+    from .priorities.cli import group as priorities_group
+    from .programme.cli import group as programme_group
+
+    for group in (priorities_group, plans_group, programme_group):
+        dmp.add_command(group)
+
+
+_add_area_groups()
+
+
 def main():
     """The `registry` console script: the Flask CLI with this app preset."""
     from . import create_app

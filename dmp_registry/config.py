@@ -104,6 +104,16 @@ class DefaultConfig:
     DMP_DCAT_PAGE_SIZE = 100
     DMP_DCAT_MAX_PAGE_SIZE = 1000
 
+    # E-mail (DMP review notifications). No host: messages are logged instead of sent.
+    #: SMTP server host and port; DMP_SMTP_STARTTLS upgrades the connection, USER/PASSWORD log in when set.
+    DMP_SMTP_HOST: str | None = None
+    DMP_SMTP_PORT = 25
+    DMP_SMTP_STARTTLS = False
+    DMP_SMTP_USER: str | None = None
+    DMP_SMTP_PASSWORD: str | None = None
+    #: Sender address of the registry's e-mails.
+    DMP_MAIL_FROM = "dmp-registry@localhost"
+
     # flask-smorest / OpenAPI
     API_TITLE = "dmp_registry"
     API_VERSION = "v1"

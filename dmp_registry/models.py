@@ -8,3 +8,7 @@ from .search.store import SearchDocument  # noqa: F401
 from .vocabularies.models import Concept, ConceptScheme  # noqa: F401
 from .flows.models import DataFlow, flow_dataset  # noqa: F401
 from .systems.models import ItSystem, system_dataset  # noqa: F401
+from .priorities import models as _priorities  # noqa: F401,E402
+from .plans import models as _plans  # noqa: F401,E402
+from .programme import models as _programme  # noqa: F401,E402
+from .plans import madmp_models as _plans_madmp  # noqa: F401,E402

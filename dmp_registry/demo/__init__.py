@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from pathlib import Path
 
 import yaml
@@ -16,6 +17,8 @@ from ..vocabularies.service import concept_cache
 
 DEMO_FILE = Path(__file__).with_name("demo.yaml")
 DEMO_PASSWORD = "demo-passord"
+#: Areas with their own demo.py (`load_demo(today) -> counts`), loaded in this order.
+AREAS_WITH_DEMO = ("priorities", "plans", "programme")
 
 
 def _term(scheme: str, value: str | None) -> str | None:
@@ -66,9 +69,12 @@ def load_demo(today: dt.date | None = None) -> dict:
             distribution_service.create(system_identity, DistributionIn().load(_drop_none(payload)))
             n_distributions += 1
     n_systems, n_flows = _load_portfolio(data, units, people)
-    return {"units": len(units), "people": len(people), "users": len(data["users"]), "projects": len(projects),
-            "datasets": len(data["datasets"]), "distributions": n_distributions, "systems": n_systems,
-            "flows": n_flows}
+    counts = {"units": len(units), "people": len(people), "users": len(data["users"]), "projects": len(projects),
+              "datasets": len(data["datasets"]), "distributions": n_distributions, "systems": n_systems,
+              "flows": n_flows}
+    for area in AREAS_WITH_DEMO:  # each finds the records above by title, e-mail or username
+        counts.update(importlib.import_module(f"dmp_registry.{area}.demo").load_demo(today))
+    return counts
 
 
 def _load_portfolio(data, units, people) -> tuple[int, int]:

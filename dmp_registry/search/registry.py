@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 #: Areas whose documents.py declare search types, in the order facets list record types.
-AREAS = ("datasets",)
+AREAS = ("datasets", "priorities", "plans", "programme")
 
 Key = tuple[str, str]  # (entity type, id as text)
 

@@ -49,9 +49,13 @@ def blueprints():
     from ..auth.views import bp as auth_bp
     from .admin import account_bp, bp as admin_bp
     from .datasets import bp as datasets_bp
+    from .plans import bp as plans_bp
     from .organisation import bp as org_bp
     from .portfolio import bp as portfolio_bp
+    from .priorities import bp as priorities_bp
+    from .programme import bp as programme_bp
     from .search_page import bp as search_bp
     from .site import bp as site_bp
 
-    return (site_bp, datasets_bp, org_bp, portfolio_bp, search_bp, admin_bp, account_bp, auth_bp)
+    return (site_bp, datasets_bp, org_bp, portfolio_bp, priorities_bp, plans_bp, programme_bp, search_bp, admin_bp,
+            account_bp, auth_bp)

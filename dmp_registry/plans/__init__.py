@@ -1,0 +1,1 @@
+"""Data management plans: templates, plans, review, versions (issue 8)."""

@@ -1,0 +1,3 @@
+"""Search types of plans; see search/registry.py."""
+SEARCH_TYPES = ()
+RELATED = ()

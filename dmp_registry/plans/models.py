@@ -1,0 +1,1 @@
+"""Models of plans (filled in by issue work)."""

@@ -1,0 +1,1 @@
+"""Curators' priority lists, assessments, worklists and data rescue (issue 7)."""

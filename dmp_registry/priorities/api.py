@@ -1,0 +1,2 @@
+"""REST API of priorities."""
+blueprints = ()

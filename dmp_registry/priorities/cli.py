@@ -1,0 +1,7 @@
+"""`dmp priorities …` commands."""
+import click
+
+
+@click.group("priorities")
+def group():
+    """Curators' priority lists, assessments, worklists and data rescue (issue 7)."""

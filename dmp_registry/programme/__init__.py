@@ -1,0 +1,1 @@
+"""The digital-infrastructure programme: activities, goals, hours, status reports (issue 9)."""

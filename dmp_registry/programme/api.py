@@ -1,0 +1,2 @@
+"""REST API of programme."""
+blueprints = ()

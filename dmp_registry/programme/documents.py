@@ -1,0 +1,3 @@
+"""Search types of programme; see search/registry.py."""
+SEARCH_TYPES = ()
+RELATED = ()
