@@ -10,6 +10,7 @@ import uuid
 from collections import defaultdict
 from types import SimpleNamespace
 
+from flask import url_for
 from sqlalchemy import String, cast, or_, select
 
 from ..core.db import db
@@ -256,9 +257,11 @@ def datasets_of_concepts(uris: list[str]):
 
 SEARCH_TYPES = [
     SearchType("dataset", Dataset, "datasets-v1.json", load_datasets, dataset_document, identity_tokens,
-               dataset_dependents, label={"nb": "Datasett", "en": "Dataset"}),
+               dataset_dependents, label={"nb": "Datasett", "en": "Dataset"},
+               page=lambda hit: url_for("dataset_pages.detail", dataset_id=hit["id"])),
     SearchType("distribution", Distribution, "distributions-v1.json", load_distributions, distribution_document,
-               identity_tokens, label={"nb": "Distribusjon", "en": "Distribution"}),
+               identity_tokens, label={"nb": "Distribusjon", "en": "Distribution"},
+               page=lambda hit: url_for("dataset_pages.detail", dataset_id=hit["dataset"]["id"])),
 ]
 
 RELATED = [

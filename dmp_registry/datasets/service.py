@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..core.db import db
@@ -233,8 +233,20 @@ def _plain_dict(data: dict) -> dict:
 
 
 def _record_cascaded_deletes(identity: Identity, dataset: Dataset) -> None:
-    """Distributions go with their dataset; their history says so too."""
+    """Distributions go with their dataset, and so do the flows from or to it; their history says
+    so too, and the search index hears of it (the database's own cascade would tell nobody)."""
     from ..core.history import record_change
+    from ..flows.documents import flows_of_datasets
+    from ..flows.models import DataFlow
+    from ..flows.service import flow_service
+    from ..search.outbox import enqueue
 
     for dist in dataset.distributions:
         record_change(identity, "distribution", dist.id, "delete", distribution_service.snapshot(dist), None, dist.version)
+    ends = select(DataFlow).where(or_(DataFlow.source_dataset_id == dataset.id, DataFlow.target_dataset_id == dataset.id))
+    ended = set()
+    for flow in db.session.scalars(ends):
+        record_change(identity, "flow", flow.id, "delete", flow_service.snapshot(flow), None, flow.version)
+        db.session.delete(flow)
+        ended.add(("flow", str(flow.id)))
+    enqueue(db.session, [key for key in flows_of_datasets([dataset.id]) if key not in ended])  # linked: re-index

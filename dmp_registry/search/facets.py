@@ -7,25 +7,29 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flask_babel import lazy_gettext as _l
+
 
 @dataclass(frozen=True)
 class Facet:
     name: str   # query parameter and key in the response
     path: str   # dotted path in the document = Elasticsearch field
     kind: str   # how buckets get labels: record_type | unit | concept | bool
+    label: object = None  # the facet's heading (lazy gettext)
 
 
 FACETS = (
-    Facet("record_type", "record_type", "record_type"),
-    Facet("unit", "unit.id", "unit"),
-    Facet("type", "type.uri", "concept"),
-    Facet("theme", "themes.uri", "concept"),
-    Facet("access_rights", "access_rights.uri", "concept"),
-    Facet("publication_status", "publication_status.uri", "concept"),
-    Facet("classification", "classification.uri", "concept"),
-    Facet("format", "format.uri", "concept"),
-    Facet("personal_data", "personal_data", "bool"),
-    Facet("backed_up", "backed_up", "bool"),
+    Facet("record_type", "record_type", "record_type", _l("Record type")),
+    Facet("unit", "unit.id", "unit", _l("Unit")),
+    Facet("type", "type.uri", "concept", _l("Type")),
+    Facet("theme", "themes.uri", "concept", _l("Theme")),
+    Facet("access_rights", "access_rights.uri", "concept", _l("Access rights")),
+    Facet("publication_status", "publication_status.uri", "concept", _l("Publication status")),
+    Facet("classification", "classification.uri", "concept", _l("Classification")),
+    Facet("format", "format.uri", "concept", _l("Format")),
+    Facet("personal_data", "personal_data", "bool", _l("Personal data")),
+    Facet("backed_up", "backed_up", "bool", _l("Backed up")),
+    Facet("lifecycle", "lifecycle.uri", "concept", _l("System lifecycle")),
 )
 FACETS_BY_NAME = {f.name: f for f in FACETS}
 

@@ -44,7 +44,7 @@ def _resolve(node, definitions: dict):
 
 def index_body(st: SearchType) -> dict:
     common, own = _load("_common.json"), _load(st.mapping)
-    definitions = common.get("definitions", {})
+    definitions = {**common.get("definitions", {}), **own.get("definitions", {})}
     mappings = {"dynamic": common["dynamic"],
                 "properties": {**_resolve(common["properties"], definitions),
                                **_resolve(own["properties"], definitions)}}

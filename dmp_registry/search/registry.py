@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 #: Areas whose documents.py declare search types, in the order facets list record types.
-AREAS = ("datasets", "priorities", "plans", "programme")
+AREAS = ("datasets", "systems", "flows", "priorities", "plans", "programme")
 
 Key = tuple[str, str]  # (entity type, id as text)
 
@@ -26,6 +26,7 @@ class SearchType:
     reader_tokens: Callable[[object], list[str]]  # identity → tokens matched against doc["readers"]
     dependents: Callable[[list], Iterable[Key]] = lambda objs: ()  # records embedding data of these
     label: dict = field(default_factory=dict)   # {nb, en}: shown in the record-type facet
+    page: Callable[[dict], str] | None = None   # hit → URL of its page (in a request context)
 
     @property
     def index(self) -> str:
@@ -53,7 +54,7 @@ class _Registry:
     types: dict[str, SearchType] = field(default_factory=dict)
     by_model: dict[type, SearchType] = field(default_factory=dict)
     related: dict[type, list[Related]] = field(default_factory=dict)
-    expanders: dict[str, Callable] = field(default_factory=dict)
+    expanders: dict[str, list[Callable]] = field(default_factory=dict)  # several areas may follow units, people …
 
 
 _registry: _Registry | None = None
@@ -71,7 +72,7 @@ def registry() -> _Registry:
             for rel in getattr(module, "RELATED", ()):
                 reg.related.setdefault(rel.model, []).append(rel)
                 if rel.expand is not None:
-                    reg.expanders[rel.entity_type] = rel.expand
+                    reg.expanders.setdefault(rel.entity_type, []).append(rel.expand)
         _registry = reg
     return _registry
 

@@ -100,8 +100,10 @@ def _expand(entries: list[OutboxEntry]) -> dict[Key, set[int]]:
             log.warning("outbox: nothing indexes %s entries; dropping %s", entry.entity_type, entry.entity_id)
     for entity_type, group in related.items():
         ids = {e.id for e in group}
-        for key in reg.expanders[entity_type](sorted({e.entity_id for e in group})):
-            origins[key] |= ids
+        entity_ids = sorted({e.entity_id for e in group})
+        for expand in reg.expanders[entity_type]:
+            for key in expand(entity_ids):
+                origins[key] |= ids
     return origins
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request, url_for
 from ..auth.current import current_identity
 from ..search.facets import FACETS
 from ..search.query import SORTS, SearchRequest
+from ..search.registry import search_types
 from ..search.service import search
 
 bp = Blueprint("search_pages", __name__)
@@ -28,7 +29,18 @@ def page():
     result = search(current_identity(), req)
     pages = (result["total"] + req.per_page - 1) // req.per_page
     return render_template("search/page.html", req=req, result=result, facets=FACETS, pages=pages, sorts=SORTS,
-                           page_url=_page_url)
+                           page_url=_page_url, hit_url=_hit_url, type_label=_type_label)
+
+
+def _hit_url(hit: dict) -> str | None:
+    """The page of a hit, as its search type says (types without pages are listed unlinked)."""
+    search_type = search_types().get(hit["record_type"])
+    return search_type.page(hit) if search_type and search_type.page else None
+
+
+def _type_label(name: str) -> dict:
+    search_type = search_types().get(name)
+    return search_type.label if search_type else {"nb": name, "en": name}
 
 
 def _page_url(number: int) -> str:
