@@ -174,3 +174,14 @@ def test_graph_page_table_and_downloads(client, curator_client, create_system, c
     svg = curator_client.get(f"/flows/graph.svg?unit_id={unit.id}")
     assert svg.mimetype == "image/svg+xml" and b"Samling" in svg.data and b"http" in svg.data
     assert curator_client.get("/flows/graph?status=bogus").status_code == 200
+
+
+def test_search_page_links_systems_and_flows_to_their_pages(curator_client, create_system, create_dataset, create_flow):
+    from dmp_registry.search.worker import drain as drain_outbox
+
+    system = create_system(name="Fotoarkivet Fotostation")
+    flow = create_flow(system, create_dataset(), title="Bildeeksport fra Fotostation")
+    drain_outbox()
+    html = curator_client.get("/search", query_string={"q": "fotostation"}).get_data(as_text=True)
+    assert f'href="/systems/{system.id}"' in html and f'href="/flows/{flow.id}"' in html
+    assert "IT-system" in html and "Dataflyt" in html
