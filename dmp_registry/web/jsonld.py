@@ -7,6 +7,7 @@ import json
 from flask import url_for
 from markupsafe import Markup
 
+from ..dcat.build import generalised_spatial
 from ..dcat.uris import dataset_uri
 from ..vocabularies.service import concept_cache
 from .i18n import current_language, text
@@ -53,7 +54,8 @@ def dataset_jsonld(dataset) -> Markup:
         start = dataset.temporal_start.isoformat() if dataset.temporal_start else ".."
         end = dataset.temporal_end.isoformat() if dataset.temporal_end else ".."
         data["temporalCoverage"] = f"{start}/{end}"
-    spatial = dataset.spatial or {}
+    # JSON-LD is for search engines: a sensitive place is generalised as in the public DCAT feed
+    spatial = generalised_spatial(dataset.spatial) if dataset.sensitive_location else (dataset.spatial or {})
     if spatial.get("label") or spatial.get("bbox"):
         place = {"@type": "Place", "name": spatial.get("label")}
         if spatial.get("bbox"):

@@ -72,3 +72,13 @@ def test_sensitive_location_is_generalised_for_anonymous_api_readers(client, cre
     public = client.get(f"/api/v1/datasets/{dataset.id}").json
     assert public["spatial"] == {"label": "Reir", "bbox": [10, 63, 11, 64]}
     assert client.get(f"/api/v1/datasets/{dataset.id}", headers=curator[2]).json["spatial"]["bbox"][0] == 10.4137
+
+
+def test_sensitive_location_is_generalised_in_the_pages_json_ld(client, create_dataset):
+    """The public dataset page embeds schema.org JSON-LD for search engines: generalised too."""
+    spatial = {"label": "Reir", "uri": "https://sws.geonames.org/1/", "bbox": [10.4137, 63.4281, 10.4199, 63.4302]}
+    plain = create_dataset(listed=True, spatial=spatial)
+    sensitive = create_dataset(listed=True, spatial=spatial, sensitive_location=True)
+    assert "10.4137" in client.get(f"/datasets/{plain.id}").get_data(as_text=True)
+    html = client.get(f"/datasets/{sensitive.id}").get_data(as_text=True)
+    assert '"box": "63 10 64 11"' in html and "10.4137" not in html and "geonames" not in html
