@@ -123,3 +123,23 @@ class Database:
 
 
 db = Database()
+
+
+def id_chunks(ids) -> list[list]:
+    """Id lists cut to what one `in_ids` condition takes: everything at once on PostgreSQL (one array
+    parameter), 500 bound parameters a statement elsewhere."""
+    ids = list(ids)
+    size = (len(ids) or 1) if db.dialect == "postgresql" else 500
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def in_ids(column, ids):
+    """`column IN (ids)`, as `column = ANY(:array)` on PostgreSQL: one parameter instead of thousands,
+    so a long list costs neither statement compilation nor driver-side parsing, and the statement
+    text (hence its cache entry) stays the same whatever the length."""
+    if db.dialect == "postgresql":
+        from sqlalchemy import any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(column.type)))
+    return column.in_(list(ids))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from ..core.db import db
+from ..core.db import db, id_chunks, in_ids
 from ..core.errors import NotFoundError
 from ..core.identity import Identity
 from ..datasets.models import Dataset
@@ -20,7 +20,6 @@ from ..vocabularies.models import pick_label
 from .models import DataFlow
 from .service import FLOW_ACTIVE, FLOW_PLANNED, SYSTEM_RETIRED, flow_service
 
-CHUNK = 500
 
 
 @dataclass
@@ -35,11 +34,10 @@ def _statuses(include_planned: bool) -> list[str]:
 
 
 def _flows_touching(identity: Identity, nodes, column, statuses):
-    nodes = list(nodes)
     visible = flow_service.policy.read_filter(identity, DataFlow)
-    for start in range(0, len(nodes), CHUNK):
+    for chunk in id_chunks(nodes):
         stmt = (select(DataFlow.id, DataFlow.title, DataFlow.source_node, DataFlow.target_node)
-                .where(column.in_(nodes[start:start + CHUNK]), DataFlow.status.in_(statuses), visible))
+                .where(in_ids(column, chunk), DataFlow.status.in_(statuses), visible))
         yield from db.session.execute(stmt)
 
 
@@ -65,14 +63,13 @@ def describe_nodes(identity: Identity, ids) -> dict:
     """node id → {kind, id, label}; datasets the identity may not read are left out."""
     from ..datasets.permissions import DatasetPolicy
 
-    ids, out = list(ids), {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        for system_id, name in db.session.execute(select(ItSystem.id, ItSystem.name).where(ItSystem.id.in_(chunk))):
+    out = {}
+    readable = DatasetPolicy().read_filter(identity, Dataset)
+    for chunk in id_chunks(ids):
+        for system_id, name in db.session.execute(select(ItSystem.id, ItSystem.name).where(in_ids(ItSystem.id, chunk))):
             out[system_id] = {"kind": "system", "id": system_id, "label": name}
-        readable = DatasetPolicy().read_filter(identity, Dataset)
         for dataset_id, title in db.session.execute(
-                select(Dataset.id, Dataset.title).where(Dataset.id.in_(chunk), readable)):
+                select(Dataset.id, Dataset.title).where(in_ids(Dataset.id, chunk), readable)):
             out[dataset_id] = {"kind": "dataset", "id": dataset_id, "label": pick_label(title) or ""}
     return out
 
