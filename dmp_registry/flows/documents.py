@@ -50,8 +50,8 @@ def load_flows(ids: list) -> list:
     for flow in flows:
         flow.named = [datasets[i] for i in dict.fromkeys((flow.source_dataset_id, flow.target_dataset_id, *links[flow.id]))
                       if i in datasets]
-        flow.ends = [_end(systems.get(s), datasets.get(d)) for s, d in ((flow.source_system_id, flow.source_dataset_id),
-                                                                          (flow.target_system_id, flow.target_dataset_id))]
+        ends = ((flow.source_system_id, flow.source_dataset_id), (flow.target_system_id, flow.target_dataset_id))
+        flow.ends = [_end(systems.get(s), datasets.get(d)) for s, d in ends]
         flow.responsible = people.get(flow.responsible_id)
     return flows
 

@@ -21,7 +21,6 @@ from .models import DataFlow
 from .service import FLOW_ACTIVE, FLOW_PLANNED, SYSTEM_RETIRED, flow_service
 
 
-
 @dataclass
 class Walk:
     depth: dict = field(default_factory=dict)      # node id → steps from the start
