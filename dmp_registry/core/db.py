@@ -143,3 +143,30 @@ def in_ids(column, ids):
 
         return column == any_(bindparam(None, list(ids), type_=ARRAY(column.type)))
     return column.in_(list(ids))
+
+
+def bulk_insert(session, table, rows: list[dict]) -> None:
+    """Insert many rows of one table in the session's transaction: COPY on PostgreSQL (several times
+    faster than executemany for wide rows), executemany elsewhere. Missing columns get their Python
+    defaults and values go through each column type's bind processing, as in a Core insert."""
+    if not rows:
+        return
+    given = list(dict.fromkeys(key for row in rows for key in row))  # rows may leave out nullable columns
+    if session.get_bind().dialect.name != "postgresql":
+        from sqlalchemy import insert
+
+        session.execute(insert(table), [{k: row.get(k) for k in given} for row in rows])  # executemany: same keys
+        return
+    connection = session.connection()
+    defaults = {c.name: c.default for c in table.columns
+                if c.name not in given and c.default is not None and (c.default.is_scalar or c.default.is_callable)}
+    columns = given + list(defaults)
+    processors = [table.c[name].type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+                  for name in columns]
+    names = ", ".join(f'"{name}"' for name in columns)
+    with connection.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            values = [row.get(name) for name in given]
+            values += [d.arg if d.is_scalar else d.arg(None) for d in defaults.values()]
+            copy.write_row([v if proc is None or v is None else proc(v) for proc, v in zip(processors, values)])

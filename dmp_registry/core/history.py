@@ -28,6 +28,9 @@ class ChangeRecord(Base):
 
 def diff(before: dict | None, after: dict | None) -> dict:
     """Field-level difference of two snapshots: {field: [old, new]} for fields that differ."""
+    if not before:  # a creation (imports create thousands): every field that is set
+        return {key: [None, value] for key, value in (after or {}).items()
+                if value is not None and key not in ("updated_at", "version")}
     before, after = before or {}, after or {}
     return {
         key: [before.get(key), after.get(key)]

@@ -143,9 +143,7 @@ def bulk_create_datasets(identity: Identity, items: list[dict], action: str = "i
     import uuid
     from types import SimpleNamespace
 
-    from sqlalchemy import insert
-
-    from ..core.db import utcnow
+    from ..core.db import bulk_insert, utcnow
     from ..core.history import ChangeRecord
     from .models import dataset_creator
 
@@ -188,7 +186,7 @@ def bulk_create_datasets(identity: Identity, items: list[dict], action: str = "i
                         (dataset_creator, creators), (Distribution.__table__, distributions),
                         (ChangeRecord.__table__, changes)):
         if rows:
-            session.execute(insert(table), _complete(table, rows))
+            bulk_insert(session, table, rows)
     # Core inserts bypass the ORM events that fill the search outbox: queue the records here.
     from ..search import outbox
 
@@ -212,12 +210,6 @@ def _distribution_row(dataset_id, data: dict, now) -> dict:
     return {"id": uuid.uuid4(), "dataset_id": dataset_id, "created_at": now, "updated_at": now, "version": 1,
             "title": clean_lang(data.pop("title", None)), "description": clean_lang(data.pop("description", None)),
             "checksum_algorithm": checksum.get("algorithm"), "checksum_value": checksum.get("value"), **data}
-
-
-def _complete(table, rows):
-    """executemany needs the same keys in every row: fill absent nullable columns with None."""
-    keys = set().union(*(r.keys() for r in rows))
-    return [{k: r.get(k) for k in keys} for r in rows]
 
 
 def _plain(value):
