@@ -5,13 +5,14 @@ index side by side in one run, at N datasets (default 100,000) on a throwaway SQ
 
 Without --es (or ELASTICSEARCH_URL) only the embedded index is measured. Latency is measured from
 the client side of a real HTTP connection to the registry's WSGI server in this process (keep-alive),
-for 1–3-word queries with all facets, and for prefix queries. IT systems and data flows do not exist
-yet (later issues); their search types will be added to the load when they do.
+for 1–3-word queries with all facets, and for prefix queries. The load also has the 2,000 IT systems
+and N/10 data flows of the lineage benchmark's generated portfolio (scripts/bench/lineage_bench.py).
 """
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import statistics
@@ -25,6 +26,7 @@ from pathlib import Path
 import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 NB = ("fugl fugler fisk laks ørret elg rein lav mose insekter biller sommerfugler arkeologi funn gjenstander "
       "utgravning kart foto dagbok brev herbarium samling registrering telling overvåking hekking fjell skog "
@@ -89,12 +91,14 @@ def index_all(app, es: bool) -> tuple[int, float]:
     from dmp_registry.search.registry import search_type
     from dmp_registry.search.repair import rebuild_elasticsearch, rebuild_embedded
 
+    n = 0
     with app.app_context():
         started = time.perf_counter()
-        if es:
-            n = rebuild_elasticsearch(client.raw_client(), search_type("dataset"), progress=progressbar)
-        else:
-            n = rebuild_embedded(search_type("dataset"), progress=progressbar)
+        for name in ("dataset", "system", "flow"):
+            if es:
+                n += rebuild_elasticsearch(client.raw_client(), search_type(name), progress=progressbar)
+            else:
+                n += rebuild_embedded(search_type(name), progress=progressbar)
         return n, time.perf_counter() - started
 
 
@@ -142,9 +146,10 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--es", default=os.environ.get("ELASTICSEARCH_URL"))
+    parser.add_argument("--out", type=Path, help="write JSON results here and an SVG chart of p50/p95 beside")
     args = parser.parse_args()
     rnd = random.Random(4)
-    results = {}
+    results, latencies = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{tmp}/bench.sqlite"
         embedded = make_app(db_url, None, "bench")
@@ -159,6 +164,9 @@ def main() -> None:
             with unit_of_work():
                 load(Path(embedded.config["DMP_VOCABULARY_DIR"]))
         populate(embedded, args.records, rnd)
+        from lineage_bench import build_portfolio
+
+        build_portfolio(embedded, args.records, max(1, args.records // 10))
         n, seconds = index_all(embedded, es=False)
         results["embedded full reindex"] = f"{n} documents in {seconds:.1f} s ({n / seconds:,.0f}/s)"
         print(results, flush=True)
@@ -176,16 +184,25 @@ def main() -> None:
                 latency(address, qs[:20], f"warm-up {label}")
                 r = latency(address, qs, f"{label}: {kind}")
                 results[f"{label}, {kind}"] = f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms ({r['n']} queries)"
+                latencies[f"{label}, {kind}"] = r
                 print(results, flush=True)
         if args.es:
             from dmp_registry.search import client
 
             with es_app.app_context():
                 client.raw_client().indices.delete(index=f"bench-{os.getpid()}-*")
-    print(f"\nsearch benchmark, {args.records:,} datasets, {time.strftime('%Y-%m-%d')}, "
+    print(f"\nsearch benchmark, {args.records:,} datasets + 2,000 systems + {args.records // 10:,} flows, "
+          f"{time.strftime('%Y-%m-%d')}, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     for key, value in results.items():
         print(f"  {key}: {value}")
+    if args.out:
+        from common import bar_chart_svg, machine
+
+        args.out.write_text(json.dumps({"machine": machine(), "date": time.strftime("%Y-%m-%d"), "records": args.records,
+                                        "results": results, "latency_ms": latencies}, indent=2))
+        rows = [(f"{k} {p}", r[p]) for k, r in latencies.items() for p in ("p50", "p95")]
+        args.out.with_suffix(".svg").write_text(bar_chart_svg("Search latency (ms)", rows, "ms"))
 
 
 if __name__ == "__main__":
