@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import Base, BigIntPK, JSONType, RecordMixin, UTCDateTime, utcnow
@@ -85,6 +85,7 @@ class PriorityScore(Base):
 
     __tablename__ = "priority_score"
     __table_args__ = (Index("ix_priority_score_rank", "kind", "score", "dataset_id"),
+                      Index("ix_priority_score_band_rank", "kind", "band", "score", "dataset_id"),
                       Index("ix_priority_score_changed", "changed_at"))
 
     dataset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True)
@@ -122,4 +123,12 @@ class RescueIntake(RecordMixin, Base):
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"))
     items: Mapped[list] = mapped_column(JSONType, default=list)
     dataset_ids: Mapped[list] = mapped_column(JSONType, default=list)
-    volume_bytes: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ScoreRefresh(Base):
+    """One row: changes of datasets and people up to `through` are reflected in the score table."""
+
+    __tablename__ = "priority_refresh"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    through: Mapped[dt.datetime] = mapped_column(UTCDateTime)

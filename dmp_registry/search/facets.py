@@ -30,6 +30,8 @@ FACETS = (
     Facet("personal_data", "personal_data", "bool", _l("Personal data")),
     Facet("backed_up", "backed_up", "bool", _l("Backed up")),
     Facet("lifecycle", "lifecycle.uri", "concept", _l("System lifecycle")),
+    Facet("securing_band", "securing_band.uri", "concept", _l("Securing priority")),
+    Facet("publishing_band", "publishing_band.uri", "concept", _l("Publishing priority")),
 )
 FACETS_BY_NAME = {f.name: f for f in FACETS}
 
