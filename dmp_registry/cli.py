@@ -112,15 +112,19 @@ def demo_cmd():
 @dmp.command()
 @with_appcontext
 def setup():
-    """Migrate, load vocabularies, and load demo data when the registry is empty (used by `make run`)."""
+    """Migrate, load vocabularies and the shipped DMP templates, and load demo data when the registry
+    is empty (used by `make run`)."""
     from sqlalchemy import func, select
 
     from .core.db import db as database
     from .datasets.models import Dataset
+    from .plans.loader import load_templates
 
     ctx = click.get_current_context()
     ctx.invoke(upgrade)
     ctx.invoke(vocab_load)
+    with unit_of_work():
+        load_templates(progress=progressbar)
     if current_app.config["DMP_LOAD_DEMO"] and not database.session.scalar(select(func.count()).select_from(Dataset)):
         ctx.invoke(demo_cmd)
 

@@ -114,6 +114,12 @@ class DefaultConfig:
     #: Sender address of the registry's e-mails.
     DMP_MAIL_FROM = "dmp-registry@localhost"
 
+    # Data management plans (maDMP import/export)
+    #: Key of the DMP template that imported maDMP / DMPonline plans follow.
+    DMP_MADMP_IMPORT_TEMPLATE = "science-europe"
+    #: Currency (ISO 4217) of cost answers in maDMP exports.
+    DMP_MADMP_CURRENCY = "NOK"
+
     # flask-smorest / OpenAPI
     API_TITLE = "dmp_registry"
     API_VERSION = "v1"

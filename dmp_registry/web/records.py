@@ -17,6 +17,7 @@ from .i18n import concept_label, show_date, text
 from .merge import merge_conflict
 from .options import ROLE_LABELS, options_for
 
+MAX_PAGE = 1_000_000
 PER_PAGE = 25
 
 
@@ -57,7 +58,8 @@ class RecordPages:
 
     def list_view(self):
         identity = self._identity()
-        args = {"page": max(1, request.args.get("page", 1, type=int) or 1), "per_page": PER_PAGE}
+        page_number = min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)  # as PageArgs of the API
+        args = {"page": page_number, "per_page": PER_PAGE}
         q = request.args.get("q", "").strip()[:200]
         if self.searchable and q:
             args["q"] = q

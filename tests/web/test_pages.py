@@ -244,3 +244,9 @@ def test_dates_and_numbers_follow_the_language(client, create_dataset):
     client.get("/language/en")
     en = text(client.get(path))
     assert "1.5\u00a0MB" in en and "Mar 5, 2020" in en
+
+
+def test_a_huge_page_number_is_clamped_not_a_server_error(client, create_unit):
+    create_unit()
+    response = client.get("/units/", query_string={"page": "9" * 30})
+    assert response.status_code == 200
