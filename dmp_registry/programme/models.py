@@ -141,7 +141,7 @@ class Benefit(RecordMixin, Base):
     expected_value: Mapped[float | None] = mapped_column(Float)
     value_unit: Mapped[str | None] = mapped_column(String(60))  # "hours per year", "datasets" …
     realisations: Mapped[list[BenefitRealisation]] = relationship(
-        back_populates="benefit", cascade="all, delete-orphan", order_by="BenefitRealisation.on")
+        back_populates="benefit", cascade="all, delete-orphan", order_by="BenefitRealisation.realised_on")
 
     activity: Mapped[Activity] = relationship(back_populates="benefits")
 
@@ -153,7 +153,7 @@ class BenefitRealisation(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     benefit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("benefit.id", ondelete="CASCADE"), index=True)
-    on: Mapped[dt.date] = mapped_column(Date)
+    realised_on: Mapped[dt.date] = mapped_column(Date)
     value: Mapped[float] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(String(500))
 
@@ -164,6 +164,7 @@ class StatusReport(Base):
     """One saved version of a status report; never updated (a new save is a new row)."""
 
     __tablename__ = "status_report"
+    __search_type__ = "status_report"
     __table_args__ = (UniqueConstraint("subject_id", "number", name="uq_status_report_subject_number"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -175,3 +176,10 @@ class StatusReport(Base):
     figures: Mapped[dict] = mapped_column(JSONType)  # indicator values, hours … as computed at save time
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
+
+    # What search documents and the outbox read from every record: an immutable row never changes.
+    version = 1
+
+    @property
+    def updated_at(self) -> dt.datetime:
+        return self.created_at

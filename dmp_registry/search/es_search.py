@@ -116,7 +116,8 @@ def suggest(es, identity, q: str, size: int) -> list[dict]:
             completion["fuzzy"] = {"fuzziness": "AUTO", "prefix_length": 1}
         response = es.search(index=",".join(aliases), ignore_unavailable=True, source=["id", "record_type", "title"],
                              suggest={"s": {"prefix": q, "completion": completion}}).body
-        for option in response["suggest"]["s"][0]["options"]:
+        # no "suggest" key when none of the aliases has an index yet (a type with no records so far)
+        for option in response.get("suggest", {}).get("s", [{}])[0].get("options", []):
             found.append((option["_score"], option["_source"]))
     found.sort(key=lambda pair: -pair[0])
     seen, out = set(), []

@@ -32,6 +32,7 @@ FACETS = (
     Facet("lifecycle", "lifecycle.uri", "concept", _l("System lifecycle")),
     Facet("securing_band", "securing_band.uri", "concept", _l("Securing priority")),
     Facet("publishing_band", "publishing_band.uri", "concept", _l("Publishing priority")),
+    Facet("activity_status", "status.uri", "concept", _l("Activity status")),
 )
 FACETS_BY_NAME = {f.name: f for f in FACETS}
 
