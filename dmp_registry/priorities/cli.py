@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+import yaml
 
 from ..core.identity import system_identity
 from ..core.uow import unit_of_work
@@ -46,6 +47,8 @@ def load_model_command(path, note):
             number = model.number
     except InvalidInput as exc:
         raise click.ClickException(f"The model file is not valid: {json.dumps(exc.errors, ensure_ascii=False)}")
+    except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:  # not YAML, or not a mapping
+        raise click.ClickException(f"The model file cannot be read: {exc}")
     click.echo(f"Scoring model version {number} is in force; all scores recomputed.")
 
 

@@ -11,6 +11,8 @@ MODEL_FILE = Path(__file__).resolve().parents[2] / "mappings" / "priorities" / "
 def read_model_file(path: Path = MODEL_FILE) -> dict:
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: the scoring model must be a YAML mapping")
     data.pop("version", None)
     return _plain_keys(data)
 
@@ -56,4 +58,6 @@ def _check_number(where: str, value) -> str | None:
             return "Must be between 0 and 1."
     elif value > 10_000:
         return "Must be at most 10000."
+    elif where.endswith("_days") and value < 1:  # divisors of the scoring functions
+        return "Must be at least 1."
     return None

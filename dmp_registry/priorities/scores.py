@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 from sqlalchemy import DateTime, Text, bindparam, delete, event, func, insert, select, text, type_coerce
+from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db, utcnow
 from ..core.errors import ConflictError, InvalidInput
@@ -34,12 +35,17 @@ def flatten(node: dict, prefix: str = "") -> dict:
 
 def current_model() -> ScoringModel:
     """The model in force; version 1 is loaded from the YAML file on first use."""
-    model = db.session.scalar(select(ScoringModel).order_by(ScoringModel.number.desc()).limit(1))
+    latest = select(ScoringModel).order_by(ScoringModel.number.desc()).limit(1)
+    model = db.session.scalar(latest)
     if model is None:
         model = ScoringModel(number=1, weights=read_model_file(), note="Loaded from mappings/priorities/scoring-model.yaml",
                              created_by=system_identity.name)
-        db.session.add(model)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(model)
+                db.session.flush()
+        except IntegrityError:  # another request loaded version 1 at the same moment: use theirs
+            return db.session.scalar(latest)
         record_change(system_identity, "priority_model", model.id, "create", None, flatten(model.weights), model.number)
     return model
 
@@ -61,10 +67,16 @@ def update_model(identity: Identity, weights: dict, note: str | None, based_on: 
     if errors:
         raise InvalidInput(errors={"weights": errors})
     new = ScoringModel(number=old.number + 1, weights=weights, note=note, created_by=identity.name)
-    db.session.add(new)
-    db.session.flush()
-    change = record_change(identity, "priority_model", new.id, "update", flatten(old.weights), flatten(weights),
-                           new.number)
+    try:
+        with db.session.begin_nested():  # two admins saving at once: the second gets a 409, not a 500
+            db.session.add(new)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise ConflictError(f"Someone saved model version {old.number + 1} at the same time; reload it and "
+                            f"make your change again.", errors={"current_version": old.number + 1}) from exc
+    # the version numbers differ, so a save that changes no weight (a note, a re-load of the file) is audited too
+    change = record_change(identity, "priority_model", new.id, "update", {**flatten(old.weights), "model_version": old.number},
+                           {**flatten(weights), "model_version": new.number}, new.number)
     if change is not None and note:
         change.changes = {**change.changes, "note": [None, note]}
     recompute(progress=progress)
@@ -208,8 +220,12 @@ def _merge_postgres(session, rows) -> set:
                    f"computed_at = n.computed_at, changed_at = CASE WHEN {moved} THEN n.computed_at ELSE p.changed_at END "
                    f"FROM priority_score_new n WHERE {same_row}")
     columns = ", ".join(SCORE_COLUMNS)
+    # ON CONFLICT: another request scoring the same new datasets at the same time (two curators opening
+    # a worklist after a change) inserted them first; the later computation wins instead of a 500
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in SCORE_COLUMNS[2:])
     cursor.execute(f"INSERT INTO priority_score ({columns}) SELECT {columns} FROM priority_score_new n "
-                   f"WHERE NOT EXISTS (SELECT 1 FROM priority_score p WHERE {same_row})")
+                   f"WHERE NOT EXISTS (SELECT 1 FROM priority_score p WHERE {same_row}) "
+                   f"ON CONFLICT (dataset_id, kind) DO UPDATE SET {updates}")
     for obj in [o for o in session.identity_map.values() if isinstance(o, PriorityScore)]:
         session.expunge(obj)
     return found
@@ -285,8 +301,12 @@ def refresh_stale(limit: int = 20_000) -> int:
         scored = db.session.scalar(select(func.count()).where(PriorityScore.kind == "securing"))
         unscored = db.session.scalar(select(func.count()).select_from(Dataset)) > scored
         ids = None if newest is None or unscored else _changed_since(newest - REFRESH_OVERLAP, limit)
-        mark = ScoreRefresh(id=1, through=started)
-        db.session.add(mark)
+        try:
+            with db.session.begin_nested():
+                db.session.add(ScoreRefresh(id=1, through=started))
+                db.session.flush()
+        except IntegrityError:  # another request's first refresh at the same moment: theirs marks the time
+            pass
     else:
         ids = _changed_since(mark.through - REFRESH_OVERLAP, limit)
         mark.through = started

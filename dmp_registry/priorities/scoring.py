@@ -165,9 +165,10 @@ def _copies_table(table: dict) -> dict:
 def securing_risk(facts: Facts, model: dict) -> dict:
     tables = model["tables"]
     copies_table = _copies_table(tables["copies_risk"])
-    copies = sum(max(loc.copies, 0) for loc in facts.locations)
-    safest = min(facts.locations, key=lambda loc: _location_risk(model, loc)) if facts.locations else None
-    checked = [loc.last_checked for loc in facts.locations if loc.last_checked]
+    held = [loc for loc in facts.locations if loc.copies > 0]  # a place with no copy (planned, emptied) protects nothing
+    copies = sum(loc.copies for loc in held)
+    safest = min(held, key=lambda loc: _location_risk(model, loc)) if held else None
+    checked = [loc.last_checked for loc in held if loc.last_checked]
     if checked:
         days = (facts.today - max(checked)).days
         integrity = min(max(days, 0) / tables["integrity_full_risk_days"], 1.0)

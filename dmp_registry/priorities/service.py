@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
@@ -83,7 +84,11 @@ class AssessmentService(RecordService):
             obj.state = "assessed"
 
     def create(self, identity, data):
-        obj = super().create(identity, data)
+        try:
+            with db.session.begin_nested():  # two curators assessing the same dataset at once: 409, not 500
+                obj = super().create(identity, data)
+        except IntegrityError as exc:
+            raise ConflictError("The dataset already has an assessment; change that one.") from exc
         db.session.add(StateChange(dataset_id=obj.dataset_id, state=obj.state, at=utcnow()))
         recompute([obj.dataset_id])
         return obj
@@ -92,6 +97,16 @@ class AssessmentService(RecordService):
         obj = super().update(identity, record_id, data, expected_version)
         recompute([obj.dataset_id])
         return obj
+
+    def delete(self, identity, record_id, expected_version=None):
+        """The score goes back to the registry facts alone (no override, no assessed levels):
+        nothing else would rescore it, as the dataset itself did not change."""
+        obj = self.read(identity, record_id)
+        dataset_id = obj.dataset_id
+        super().delete(identity, record_id, expected_version)
+        # the dashboard counts datasets that reached a step: without an assessment it reached none
+        db.session.execute(delete(StateChange).where(StateChange.dataset_id == dataset_id))
+        recompute([dataset_id])
 
     def transition(self, identity: Identity, record_id, state: str, expected_version: int | None) -> Assessment:
         obj = self.read(identity, record_id)
@@ -144,8 +159,17 @@ class RescueService:
         db.session.add(intake)
         db.session.flush()
         record_change(identity, "rescue_intake", intake.id, "create", None, RescueIntakeRecord().dump(intake), intake.version)
-        recompute([d.id for d in created])
+        recompute(self._held_by(person, created))
         return intake
+
+    @staticmethod
+    def _held_by(person, created) -> set:
+        """The new drafts and every dataset the person already holds: the intake's retirement date
+        raises their securing scores now (refresh_stale only sees changed datasets and people)."""
+        ids = {d.id for d in created}
+        if person is not None:
+            ids |= set(db.session.scalars(select(Dataset.id).where(Dataset.custodian_id == person.id)))
+        return ids
 
     def _person(self, identity, person_id):
         if person_id is not None and person_id != identity.person_id:

@@ -66,7 +66,7 @@ def _stmt(identity: Identity, kind: str, args: dict, done: str | None = None):
         stmt = stmt.where(p.dataset_id.in_(select(a.dataset_id).where(a.assignee_id == args["assignee_id"])))
     state = args.get("state")
     done = done or ("include" if args.get("include_done") else "exclude")
-    finished = select(a.dataset_id).where(a.state.in_(DONE[kind]))
+    finished = _finished(kind)
     if state == "identified":  # no assessment yet, or moved back to identified
         stmt = stmt.where(p.dataset_id.not_in(select(a.dataset_id).where(a.state != "identified")))
     elif state:
@@ -78,6 +78,18 @@ def _stmt(identity: Identity, kind: str, args: dict, done: str | None = None):
     if kind == "publishing" and not args.get("include_done"):
         stmt = stmt.where(p.score > 0)  # already published datasets score 0
     return stmt
+
+
+def _finished(kind: str):
+    """Datasets done for this list. "verified" ends both branches of the workflow: it finishes the
+    publishing list only when the dataset was published on the way (secured → verified data is
+    still to be published)."""
+    a, s = Assessment, StateChange
+    if kind == "securing":
+        return select(a.dataset_id).where(a.state.in_(DONE[kind]))
+    was_published = select(s.dataset_id).where(s.state == "published")
+    return select(a.dataset_id).where(or_(a.state == "published",
+                                          and_(a.state == "verified", a.dataset_id.in_(was_published))))
 
 
 RANKING = (PriorityScore.score.desc(), PriorityScore.dataset_id.desc())  # one direction: the index serves it
@@ -153,11 +165,22 @@ def export_rows(identity: Identity, kind: str, args: dict) -> list[list]:
     return rows
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe:
+    titles and names are user text, and exports are opened in Excel in meetings."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
+    writer.writerows([defuse(value) for value in row] for row in rows)
     return out.getvalue()
 
 
@@ -172,7 +195,10 @@ def to_xlsx(rows: list[list], title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([defuse(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # never a formula, whatever openpyxl guessed
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDEFGHIJKL", (6, 7, 9, 50, 25, 25, 12, 20, 12, 10, 40, 38)):
         sheet.column_dimensions[column].width = width

@@ -22,7 +22,8 @@ from ..datasets.service import dataset_service
 from ..priorities import worklists
 from ..priorities.api import export_response
 from ..priorities.models import KINDS
-from ..priorities.schemas import AssessmentIn, AssessmentPatch, PriorityWorklistArgs, RescueIntakeIn
+from ..priorities.schemas import (AssessmentCommentIn, AssessmentIn, AssessmentPatch, PriorityWorklistArgs, RescueIntakeIn,
+                                  ScoringModelIn)
 from ..priorities.scores import current_model, explain, flatten, model_history, model_policy, scores_of, update_model
 from ..priorities.service import TRANSITIONS, assessment_service, rescue_service
 from ..vocabularies.service import concept_cache
@@ -151,7 +152,8 @@ def _custodian_options():
     from ..organisation.models import Person
     from ..datasets.models import Dataset
 
-    people = db.session.execute(select(Person.id, Person.name).where(Person.id.in_(select(Dataset.custodian_id)))
+    visible = select(Dataset.custodian_id).where(assessment_service.policy.read_filter(current_identity(), Dataset))
+    people = db.session.execute(select(Person.id, Person.name).where(Person.id.in_(visible))  # only lists' custodians
                                 .order_by(Person.name)).all()
     return [(str(p.id), p.name) for p in people]
 
@@ -275,13 +277,18 @@ def comment(assessment_id):
     identity = current_identity()
     _require_login(identity)
     assessment = assessment_service.read(identity, assessment_id)
-    text = (request.form.get("text") or "").strip()
-    if not text:
+    raw = request.form.get("text") or ""
+    try:  # the API's rules (no control characters, at most 5000 characters), not a silent cut
+        text = forms.load(AssessmentCommentIn(), {"text": raw})["text"] if raw.strip() else None
+        errors = None if text else {"comment": [_("Write a comment.")]}
+    except InvalidInput as exc:
+        errors = {"comment": (exc.errors or {}).get("text", [_("Write a comment.")])}
+    if errors:
         values = _snapshot_form(assessment)
         dataset = dataset_service.read(identity, assessment.dataset_id)
-        return _render_assess(dataset, assessment, values, {"comment": [_("Write a comment.")]}, status=422)
+        return _render_assess(dataset, assessment, values, errors, status=422)
     with unit_of_work():
-        assessment_service.comment(identity, assessment_id, text[:5000])
+        assessment_service.comment(identity, assessment_id, text)
     flash(_("Your comment was added."), "success")
     return redirect(url_for(".assess", dataset_id=assessment.dataset_id, _anchor="comments"), 303)
 
@@ -394,21 +401,26 @@ def model():
     with unit_of_work():
         current = current_model()
         number, weights = current.number, current.weights
-    values, errors, status = flatten(weights), {}, 200
+    values, errors, status, note = flatten(weights), {}, 200, ""
     if request.method == "POST":
         model_policy.require(identity, "update")
         values = {key: request.form.get(key, "").strip() for key in flatten(weights)}
+        note = request.form.get("note", "")
         try:
             new = _unflatten({k: _number(v) for k, v in values.items()})
+            checked = forms.load(ScoringModelIn(), {"weights": new, "note": note.strip() or None})  # the API's text rules
             with unit_of_work():
-                update_model(identity, new, request.form.get("note", "").strip() or None, _int(request.form.get("based_on")))
+                update_model(identity, new, checked.get("note"), _int(request.form.get("based_on")))
             flash(_("A new model version was saved and all scores were recomputed."), "success")
             return redirect(url_for(".model"), 303)
         except InvalidInput as exc:
-            errors, status = forms.flatten_errors((exc.errors or {}).get("weights", {})), 422
+            found = exc.errors or {}
+            errors = forms.flatten_errors(found.get("weights", {})) if isinstance(found.get("weights"), dict) else {}
+            errors.update({"note": found["note"]} if "note" in found else {})
+            status = 422
         except ConflictError as exc:
             errors, status = {"_form": [exc.message]}, 409
-    return render_template("priorities/model.html", number=number, values=values, errors=errors,
+    return render_template("priorities/model.html", number=number, values=values, errors=errors, note=note,
                            history=model_history(), can_edit=model_policy.can(identity, "update"),
                            labels=_labels()), status
 

@@ -37,3 +37,16 @@ def test_cli_recompute_and_load_model(app, create_dataset):
     assert db.session.scalar(select(func.max(ScoringModel.number))) == 2
     shown = runner.invoke(args=["dmp", "priorities", "show-model"])
     assert '"version": 2' in shown.output
+
+
+def test_cli_load_model_reports_a_broken_file(app, tmp_path):
+    """A file that is not YAML, or not a mapping, was a traceback; it is a message and exit code 1."""
+    runner = app.test_cli_runner()
+    for name, content in (("broken.yaml", "bands: [unclosed\n"), ("list.yaml", "- 1\n- 2\n"),
+                          ("wrong.yaml", "bands: {critical: 70}\n")):
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        result = runner.invoke(args=["dmp", "priorities", "load-model", str(path)])
+        assert result.exit_code == 1 and result.exception.__class__ is SystemExit, (name, result.output)
+        assert "model file" in result.output
+    assert db.session.scalar(select(func.max(ScoringModel.number))) in (None, 1)

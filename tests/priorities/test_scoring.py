@@ -147,3 +147,20 @@ def test_validate_model(model):
     assert validate_model(words, model) == {"securing.risk.copies": ["Must be a number."]}
     order = {**model, "bands": {"critical": 40, "high": 50, "medium": 20}}
     assert "bands" in validate_model(order, model)
+
+
+def test_a_place_without_copies_does_not_make_data_safer(model):
+    """Review fix: a location with 0 copies (a planned deposit, an emptied disk) was taken as the safest
+    place and its integrity check counted, so one copy on an external disk looked secured."""
+    disk = Location("external-disk", "disk", 1, False, None)
+    planned = Location("national-repository", "cloud", 0, True, TODAY)
+    assert securing(model, locations=[disk, planned]) == securing(model, locations=[disk])
+    assert securing(model, locations=[planned]) == securing(model, locations=[])
+
+
+def test_score_does_not_drop_once_the_retirement_date_has_passed(model):
+    """Review fix: retiring_near (1.0) was above retired (0.9), so data ranked lower the day after its
+    custodian left than the day before."""
+    around = [securing(model, custodian_end=TODAY + dt.timedelta(days=d)) for d in (30, 1, 0, -1, -400)]
+    assert around == sorted(around)
+    assert model["tables"]["custodian_risk"]["retiring_near"] <= model["tables"]["custodian_risk"]["retired"]
