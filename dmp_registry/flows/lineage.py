@@ -37,24 +37,25 @@ def _flows_touching(identity: Identity, nodes, column, statuses):
     for chunk in id_chunks(nodes):
         stmt = (select(DataFlow.id, DataFlow.title, DataFlow.source_node, DataFlow.target_node)
                 .where(in_ids(column, chunk), DataFlow.status.in_(statuses), visible))
-        yield from db.session.execute(stmt)
+        yield from db.session.execute(stmt)  # rows unpack as (id, title, source, target)
 
 
 def walk(identity: Identity, start: uuid.UUID, downstream: bool, max_depth: int, statuses) -> Walk:
     result, frontier = Walk(depth={start: 0}), {start}
-    near, far = ("source_node", "target_node") if downstream else ("target_node", "source_node")
+    near = DataFlow.source_node if downstream else DataFlow.target_node
+    depth, edges = result.depth, result.edges
     for level in range(1, max_depth + 1):
         following = set()
-        for row in _flows_touching(identity, frontier, getattr(DataFlow, near), statuses):
-            result.edges[row.id] = (row.title, row.source_node, row.target_node)
-            other = getattr(row, far)
-            if other not in result.depth:
-                result.depth[other] = level
+        for flow_id, title, source, target in _flows_touching(identity, frontier, near, statuses):
+            edges[flow_id] = (title, source, target)
+            other = target if downstream else source
+            if other not in depth:
+                depth[other] = level
                 following.add(other)
         frontier = following
         if not frontier:
             return result
-    result.truncated = any(True for _ in _flows_touching(identity, frontier, getattr(DataFlow, near), statuses))
+    result.truncated = any(True for _ in _flows_touching(identity, frontier, near, statuses))
     return result
 
 
@@ -110,8 +111,9 @@ def impact(identity: Identity, system_id: uuid.UUID) -> dict:
     statuses = _statuses(True)
     downstream = walk(identity, system_id, True, 1000, statuses)
     incoming = {}
-    for row in _flows_touching(identity, set(downstream.depth) - {system_id}, DataFlow.target_node, statuses):
-        incoming.setdefault(row.target_node, set()).add(row.source_node)
+    for _id, _title, source, target in _flows_touching(identity, set(downstream.depth) - {system_id},
+                                                       DataFlow.target_node, statuses):
+        incoming.setdefault(target, set()).add(source)
     starved, changed = {system_id}, True
     while changed:
         changed = False
@@ -119,8 +121,8 @@ def impact(identity: Identity, system_id: uuid.UUID) -> dict:
             if node not in starved and sources <= starved:
                 starved.add(node)
                 changed = True
-    edges = downstream.edges | {row.id: (row.title, row.source_node, row.target_node)
-                                for row in _flows_touching(identity, [system_id], DataFlow.target_node, statuses)}
+    edges = downstream.edges | {flow_id: (title, source, target) for flow_id, title, source, target
+                                in _flows_touching(identity, [system_id], DataFlow.target_node, statuses)}
     brief = lambda fid, e: {"flow_id": fid, "title": e[0], "source": e[1], "target": e[2]}  # noqa: E731
     broken = [brief(f, e) for f, e in edges.items() if system_id in (e[1], e[2])]
     starved_flows = [brief(f, e) for f, e in edges.items() if e[1] in starved and e[1] != system_id]
