@@ -62,8 +62,36 @@ def test_score_changes_reach_the_index(client, assessed, curator, drain, engine)
                             headers=curator[2])
     assert response.status_code == 200
     drain()
-    doc = assessment_document(load_assessments([made["safe"].id])[0])
+    doc = _indexed(made["safe"].id)  # what the index holds, not a document built afresh
     assert doc["securing_score"] == 99 and doc["securing_band"]["uri"] == band_uri("critical")
+
+
+def _indexed(assessment_id) -> dict:
+    from sqlalchemy import select
+
+    from dmp_registry.core.db import db
+    from dmp_registry.search.store import SearchDocument
+
+    db.session.expire_all()
+    return db.session.scalar(select(SearchDocument.document).where(SearchDocument.record_type == "assessment",
+                                                                   SearchDocument.record_id == assessment_id))
+
+
+def test_a_weight_change_reindexes_the_moved_scores(client, assessed, admin, drain):
+    """No assessment is edited: only the recompute's queue can bring the new scores to the index."""
+    made, _owner, _outsider = assessed
+    drain()
+    before = _indexed(made["risky"].id)["securing_score"]
+    model = client.get("/api/v1/priorities/model", headers=admin[2]).json
+    weights = model["weights"]
+    weights["securing"]["risk"] = {k: (100 if k == "copies" else 0) for k in weights["securing"]["risk"]}
+    response = client.put("/api/v1/priorities/model", json={"weights": weights, "based_on": 1}, headers=admin[2])
+    assert response.status_code == 200, response.json
+    drain()
+    from dmp_registry.priorities.scores import scores_of
+
+    after = _indexed(made["risky"].id)["securing_score"]
+    assert after != before and after == scores_of(made["risky"].dataset_id)["securing"].score
 
 
 @pytest.mark.es
