@@ -26,6 +26,8 @@ class Dataset(RecordMixin, Base):
         Index("ix_dataset_created", "created_at", "id"),
         Index("ix_dataset_title", "title_sort", "id"),
         Index("ix_dataset_listed_updated", "listed", "updated_at", "id"),
+        Index("ix_dataset_listed_title", "listed", "title_sort", "id"),  # the public list, by title
+        Index("ix_dataset_unit_title", "unit_id", "title_sort", "id"),   # a unit's datasets, by title
     )
 
     title: Mapped[dict] = mapped_column(JSONType)

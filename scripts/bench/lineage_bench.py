@@ -30,7 +30,7 @@ DOMAINS, TIERS = 100, (8, 6, 4, 2)  # systems per tier and domain: 20 a domain, 
 
 
 def build_portfolio(app, n_datasets: int, n_flows: int) -> dict:
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert, select, text
 
     from dmp_registry.core.db import db, utcnow
     from dmp_registry.core.uow import unit_of_work
@@ -84,6 +84,9 @@ def build_portfolio(app, n_datasets: int, n_flows: int) -> dict:
                 for start in range(0, len(flows), 5000):
                     session.execute(insert(DataFlow.__table__), [{k: f.get(k) for k in keys} for f in flows[start:start + 5000]])
                     bar.update(min(5000, len(flows) - start))
+        if db.dialect == "postgresql":  # planner statistics, as autovacuum keeps them on a live database
+            with db.engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
     return {"systems": [s["id"] for s in systems], "datasets": datasets}
 
 
