@@ -84,9 +84,9 @@ def build_portfolio(app, n_datasets: int, n_flows: int) -> dict:
                 for start in range(0, len(flows), 5000):
                     session.execute(insert(DataFlow.__table__), [{k: f.get(k) for k in keys} for f in flows[start:start + 5000]])
                     bar.update(min(5000, len(flows) - start))
-        if db.dialect == "postgresql":  # planner statistics, as autovacuum keeps them on a live database
-            with db.engine.begin() as conn:
-                conn.execute(text("ANALYZE"))
+        if db.dialect == "postgresql":  # statistics and visibility map, as autovacuum keeps them on a live database
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
     return {"systems": [s["id"] for s in systems], "datasets": datasets}
 
 
