@@ -19,7 +19,13 @@ def _render(ext, profile=None, batch=1000):
 
 
 def _assert_same(expected, actual):
+    """Same graph. Blank nodes get labels from record ids, which pyoxigraph keeps: then the triple sets
+    must be equal outright. Otherwise (rdflib relabels) rdflib's isomorphism decides; its canonicaliser
+    has known false negatives on graphs with many look-alike blank nodes (RDFLib/rdflib#494), so it is
+    asked only when the labels differ."""
     assert len(expected) == len(actual)
+    if set(expected) == set(actual):
+        return
     assert isomorphic(expected, actual), sorted(set(to_isomorphic(expected)) ^ set(to_isomorphic(actual)))[:5]
 
 
