@@ -1,6 +1,7 @@
 """dmp_registry: a registry of datasets, IT systems, data flows, DMPs and programme activities."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import secrets
@@ -49,6 +50,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import dmp
 
     app.cli.add_command(dmp)
+    # Everything built so far (modules, mappers, compiled dumpers, templates) lives as long as the
+    # process: move it out of the garbage collector's sight, so full collections during requests
+    # scan only what requests allocate (the collector's pauses were the p95 of list pages).
+    gc.collect()
+    gc.freeze()
     return app
 
 
