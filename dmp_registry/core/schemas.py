@@ -106,8 +106,12 @@ def sort_field(*keys: str, default: str):
                          metadata={"description": "Sort key; prefix with '-' for descending order"})
 
 
+#: The largest page number lists accept (API and pages alike): a larger OFFSET overflows the database.
+MAX_PAGE = 1_000_000
+
+
 class PageArgs(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=500))
 
 

@@ -12,10 +12,6 @@ from ..core.identity import system_identity
 from ..core.uow import unit_of_work
 
 
-def _bar(total: int, label: str):
-    return click.progressbar(length=total, label=label, show_pos=True, show_percent=True)
-
-
 @click.group("priorities")
 def group():
     """Curators' priority lists, assessments, worklists and data rescue (issue 7)."""
@@ -24,10 +20,11 @@ def group():
 @group.command("recompute")
 def recompute_command():
     """Recompute every securing and publishing score (run nightly: scores depend on today's date)."""
+    from ..cli import progressbar
     from .scores import recompute
 
     with unit_of_work():
-        count = recompute(progress=_bar)
+        count = recompute(progress=progressbar)
     click.echo(f"Scored {count} datasets.")
 
 
@@ -37,13 +34,14 @@ def recompute_command():
 def load_model_command(path, note):
     """Load the scoring-model YAML (default: mappings/priorities/scoring-model.yaml) as a new model
     version, audited like a change in the UI, and recompute every score."""
+    from ..cli import progressbar
     from ..core.errors import InvalidInput
     from .model_file import MODEL_FILE, read_model_file
     from .scores import update_model
 
     try:
         with unit_of_work():
-            model = update_model(system_identity, read_model_file(path or MODEL_FILE), note, None, progress=_bar)
+            model = update_model(system_identity, read_model_file(path or MODEL_FILE), note, None, progress=progressbar)
             number = model.number
     except InvalidInput as exc:
         raise click.ClickException(f"The model file is not valid: {json.dumps(exc.errors, ensure_ascii=False)}")

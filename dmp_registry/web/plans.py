@@ -21,6 +21,7 @@ from ..datasets.service import dataset_service
 from ..plans.completeness import answer_values, completeness, visible_keys
 from ..plans.facts import plan_dataset_facts
 from ..plans.models import PlanTemplate, TemplateVersion
+from ..core.schemas import MAX_PAGE
 from ..plans.schemas import PlanIn, PlanNewDatasetIn
 from ..plans.service import plan_service
 from . import plan_questions as pq
@@ -31,7 +32,6 @@ bp = Blueprint("plan_pages", __name__, url_prefix="/plans")
 
 PLAN_STATUSES = ("draft", "submitted", "returned", "approved")
 PER_PAGE = 25
-MAX_PAGE = 1_000_000  # as PageArgs of the API
 
 
 def signed_in():

@@ -11,13 +11,13 @@ from marshmallow import Schema
 
 from ..auth.current import current_identity
 from ..core.errors import AuthenticationRequired, ConflictError, InvalidInput
+from ..core.schemas import MAX_PAGE
 from ..core.uow import unit_of_work
 from . import forms
 from .i18n import concept_label, show_date, text
 from .merge import merge_conflict
 from .options import ROLE_LABELS, options_for
 
-MAX_PAGE = 1_000_000
 PER_PAGE = 25
 
 
@@ -58,7 +58,7 @@ class RecordPages:
 
     def list_view(self):
         identity = self._identity()
-        page_number = min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)  # as PageArgs of the API
+        page_number = min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
         args = {"page": page_number, "per_page": PER_PAGE}
         q = request.args.get("q", "").strip()[:200]
         if self.searchable and q:
