@@ -6,7 +6,10 @@ current app, so tests can run several apps (SQLite, PostgreSQL) in one process.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
+
+import orjson
 
 from flask import current_app
 from flask.globals import app_ctx
@@ -76,12 +79,21 @@ def _on_sqlite_connect(dbapi_connection, _record):
     cursor.close()
 
 
+def json_loads(text):
+    """orjson where it can (5x the standard library: the DCAT feed decodes seven JSON columns per
+    dataset); the standard library for what orjson refuses (NaN, integers over 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(bytes(text) if isinstance(text, memoryview) else text)
+
+
 def make_engine(url: str):
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, json_deserializer=json_loads)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, json_deserializer=json_loads)
 
 
 def _app_context_id():

@@ -25,8 +25,8 @@ def catalog_chunks(s: Settings, window: Window = Window(), batch: int = 1000) ->
     yield out
     for rows in records.iter_batches(window, batch, lookups):
         out = []
-        for rec in rows:
-            out.append((cat, P["dataset"], dataset_triples(s, rec, out, concepts)))
+        links = [(cat, P["dataset"], dataset_triples(s, rec, out, concepts)) for rec in rows]
+        out += links  # after the batch: one run of the catalogue node, not one per dataset
         yield out
     yield _services(s, cat, concepts, lookups)
     out = []
@@ -40,8 +40,8 @@ def page_chunks(s: Settings, rows: list[dict], view: dict, total: int, with_serv
     out: list = []
     lookups = records.Lookups()
     cat = catalog_triples(s, out, concepts)
-    for rec in records.attach(rows, lookups):
-        out.append((cat, P["dataset"], dataset_triples(s, rec, out, concepts)))
+    links = [(cat, P["dataset"], dataset_triples(s, rec, out, concepts)) for rec in records.attach(rows, lookups)]
+    out += links
     out += hydra_triples(cat, view, total)
     yield out
     if with_services:
@@ -61,9 +61,8 @@ def hydra_triples(collection: str, view: dict, total: int) -> list:
 
 def _services(s: Settings, cat: str, concepts: dict, lookups=None) -> list:
     out: list = []
-    for svc in records.systems(lookups=lookups):
-        out.append((cat, P["service"], service_triples(s, svc, out, concepts)))
-    return out
+    links = [(cat, P["service"], service_triples(s, svc, out, concepts)) for svc in records.systems(lookups=lookups)]
+    return out + links
 
 
 def dataset_chunks(s: Settings, dataset_id) -> Iterator[list] | None:

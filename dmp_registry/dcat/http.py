@@ -9,6 +9,7 @@ from typing import Iterable, Iterator
 
 from flask import Response, request, stream_with_context
 
+from ..core.gc_pause import gc_paused
 from .writers import MEDIA_TYPES, WRITERS
 
 EXT_BY_TYPE = {media: ext for ext, media in MEDIA_TYPES.items()}
@@ -59,7 +60,7 @@ def _conditional(response: Response, etag: str, last_modified) -> Response:
 
 def rdf_response(ext: str, chunks: Iterable[list], etag: str, last_modified) -> Response:
     """Stream `chunks` in format `ext`, UTF-8, gzipped when the client accepts it."""
-    pieces = (piece.encode("utf-8") for piece in WRITERS[ext](chunks))
+    pieces = (piece.encode("utf-8") for piece in gc_paused(WRITERS[ext](chunks)))
     gzip = "gzip" in request.accept_encodings
     body = _gzip(pieces) if gzip else pieces
     response = Response(stream_with_context(body), content_type=f"{MEDIA_TYPES[ext]}; charset=utf-8")

@@ -9,9 +9,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, func, select, type_coerce
 
-from ..core.db import db
+from ..core.db import UTCDateTime, db, in_ids
 from ..core.identity import anonymous_identity
 from ..datasets.models import Dataset, Distribution, dataset_creator
 from ..datasets.permissions import DatasetPolicy
@@ -21,7 +21,21 @@ from ..systems.models import ItSystem, system_dataset
 from ..vocabularies.terms import CONFIDENTIAL_CLASSIFICATIONS, local
 
 FLOW_PLANNED = local("flow-status", "planned")
-DATASET_COLUMNS = [c for c in Dataset.__table__.c if c.key not in ("title_sort", "created_by_id", "volume_bytes")]
+
+
+def _columns(table, names: tuple) -> list:
+    """`names` of `table`, timestamps as the naive UTC values stored: the builders format them as UTC
+    without the aware-datetime round trip of UTCDateTime (half a million calls per feed)."""
+    return [type_coerce(table.c[n], DateTime).label(n) if isinstance(table.c[n].type, UTCDateTime) else table.c[n]
+            for n in names]
+
+
+# What the builders and the quality scores read: not the whole row (a third of it is internal).
+DATASET_COLUMNS = _columns(Dataset.__table__, (
+    "id", "title", "description", "keywords", "themes", "los_themes", "access_rights", "dataset_type", "licence",
+    "landing_page", "doi", "temporal_start", "temporal_end", "spatial", "sensitive_location", "contact_point_id",
+    "unit_id", "project_id", "created_at", "updated_at"))
+DISTRIBUTION_COLUMNS = _columns(Distribution.__table__, tuple(c.key for c in Distribution.__table__.c))
 
 
 @dataclass(frozen=True)
@@ -134,7 +148,7 @@ def exists(window: Window) -> bool:
 
 def page_rows(window: Window, limit: int, reverse: bool = False) -> list[dict]:
     order = Dataset.id.desc() if reverse else Dataset.id.asc()
-    rows = [dict(r._mapping) for r in db.session.execute(_dataset_select(window).order_by(order).limit(limit))]
+    rows = dicts(_dataset_select(window).order_by(order).limit(limit))
     return rows[::-1] if reverse else rows
 
 
@@ -146,7 +160,7 @@ def iter_batches(window: Window = Window(), batch: int = 1000, lookups: Lookups 
         rows = page_rows(Window(after, window.before, window.modified_since, window.ids), batch)
         if not rows:
             return
-        yield attach(rows, lookups)
+        yield attach(rows, lookups, window)
         if len(rows) < batch:
             return
         after = rows[-1]["id"]
@@ -172,27 +186,40 @@ class Lookups:
         return self._services
 
 
-def attach(rows: list[dict], lookups: Lookups | None = None) -> list[dict]:
-    """Add distributions, creators, contact point, unit, project and flows to dataset rows."""
+def attach(rows: list[dict], lookups: Lookups | None = None, window: Window | None = None) -> list[dict]:
+    """Add distributions, creators, contact point, unit, project and flows to dataset rows.
+
+    Rows of a keyset batch (sorted by id, read through `window`) find their related records by the
+    batch's id range and the window's own conditions: an index range scan, where a list of 1,000
+    random UUIDs makes PostgreSQL scan the whole distribution table."""
     if not rows:
         return rows
     lookups = lookups or Lookups()
     ids = [r["id"] for r in rows]
-    dists = _group(db.session.execute(select(Distribution.__table__).where(Distribution.dataset_id.in_(ids))
-                                      .order_by(Distribution.created_at, Distribution.id)), "dataset_id")
-    creators = _group(db.session.execute(
+    if window is not None:
+        members = _dataset_select(window).with_only_columns(Dataset.id).where(Dataset.id.between(ids[0], ids[-1]))
+
+        def member(column):
+            return column.between(ids[0], ids[-1]) & column.in_(members)
+    else:
+        def member(column):
+            return in_ids(column, ids)
+    dists = _group(dicts(select(*DISTRIBUTION_COLUMNS).where(member(Distribution.dataset_id))
+                         .order_by(Distribution.dataset_id, Distribution.created_at, Distribution.id)), "dataset_id")
+    creators = _group(dicts(
         select(dataset_creator.c.dataset_id, Person.id, Person.name, Person.orcid)
         .join(Person, Person.id == dataset_creator.c.person_id)
-        .where(dataset_creator.c.dataset_id.in_(ids)).order_by(dataset_creator.c.position)), "dataset_id")
+        .where(member(dataset_creator.c.dataset_id))
+        .order_by(dataset_creator.c.dataset_id, dataset_creator.c.position)), "dataset_id")
     contact_ids = {r["contact_point_id"] for r in rows if r["contact_point_id"]}
     contacts = {r.id: dict(r._mapping) for r in db.session.execute(
-        select(Person.id, Person.email, Person.unit_id).where(Person.id.in_(contact_ids)))} if contact_ids else {}
+        select(Person.id, Person.email, Person.unit_id).where(in_ids(Person.id, contact_ids)))} if contact_ids else {}
     project_ids = {r["project_id"] for r in rows if r["project_id"]}
     projects = {r.id: r.title for r in db.session.execute(
-        select(Project.id, Project.title).where(Project.id.in_(project_ids)))} if project_ids else {}
+        select(Project.id, Project.title).where(in_ids(Project.id, project_ids)))} if project_ids else {}
     services = lookups.services
-    flows = _group((f for f in db.session.execute(flow_select(ids))
-                    if f.source_system_id is None or f.source_system_id in services), "target_dataset_id")
+    flows = _group([f for f in dicts(flow_select(member))
+                    if f["source_system_id"] is None or f["source_system_id"] in services], "target_dataset_id")
     units = lookups.units
     for row in rows:
         row["distributions"] = dists.get(row["id"], [])
@@ -205,10 +232,17 @@ def attach(rows: list[dict], lookups: Lookups | None = None) -> list[dict]:
     return rows
 
 
-def _group(result, key: str) -> dict:
+def dicts(stmt) -> list[dict]:
+    """Rows as plain dicts, executed on the session's connection: Core, without the ORM's result
+    machinery (a third of the feed's read time at 100,000 datasets)."""
+    result = db.session.connection().execute(stmt)
+    keys = list(result.keys())
+    return [dict(zip(keys, row)) for row in result.fetchall()]  # iterating would fetch row by row
+
+
+def _group(rows: list[dict], key: str) -> dict:
     grouped: dict = {}
-    for r in result:
-        item = dict(r._mapping)
+    for item in rows:
         grouped.setdefault(item.pop(key), []).append(item)
     return grouped
 
@@ -226,14 +260,15 @@ def published_system_ids() -> set:
             if r.endpoint_urls and r.classification not in CONFIDENTIAL_CLASSIFICATIONS}
 
 
-def flow_select(target_ids):
-    """Active/retired flows into the given datasets from a public dataset or a published system."""
+def flow_select(member):
+    """Active/retired flows into the datasets `member(column)` admits, from a public dataset or a
+    published system."""
     source = Dataset.__table__.alias("source")
     public = select(source.c.id).where(source.c.id == DataFlow.source_dataset_id,
                                        DatasetPolicy().read_filter(anonymous_identity, source.c)).exists()
     return (select(DataFlow.id, DataFlow.title, DataFlow.source_dataset_id, DataFlow.source_system_id,
                    DataFlow.target_dataset_id, DataFlow.mechanism, DataFlow.frequency)
-            .where(DataFlow.target_dataset_id.in_(target_ids), DataFlow.status != FLOW_PLANNED,
+            .where(member(DataFlow.target_dataset_id), DataFlow.status != FLOW_PLANNED,
                    DataFlow.personal_data.is_(False),
                    public | DataFlow.source_system_id.is_not(None))
             .order_by(DataFlow.id))

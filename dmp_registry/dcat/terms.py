@@ -85,39 +85,75 @@ class Settings:
                    cfg["DMP_DCAT_CATALOG_ISSUED"], tuple(cfg["DMP_DCAT_CATALOG_LANGUAGES"]))
 
 
+_tuple_new = tuple.__new__
+
+
+def lit(value: str, lang: str | None = None, datatype: str | None = None) -> Lit:
+    """Lit(...) at half the cost of the NamedTuple constructor: the feed makes over a million."""
+    return _tuple_new(Lit, (value, lang, datatype))
+
+
 def lang_lits(value: dict | None) -> list[Lit]:
-    return [Lit(text, lang) for lang, text in sorted((value or {}).items()) if text]
+    return [_tuple_new(Lit, (text, lang, None)) for lang, text in sorted((value or {}).items()) if text]
 
 
 def date_time(value: dt.datetime) -> Lit:
-    return Lit(value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), None, XSD_DATETIME)
+    if value.utcoffset():  # naive or aware values come in UTC already; isoformat is 4x strftime
+        value = value.astimezone(dt.timezone.utc)
+    return _tuple_new(Lit, (value.isoformat(timespec="seconds")[:19] + "Z", None, XSD_DATETIME))
 
 
 def date(value: dt.date) -> Lit:
-    return Lit(value.isoformat(), None, XSD_DATE)
+    return _tuple_new(Lit, (value.isoformat(), None, XSD_DATE))
 
 
-def add_row(out: list, subject: str, row, value, concepts: dict) -> None:
-    """Emit `value` for one crosswalk row (the simple kinds; `nested` rows are hand-written)."""
-    if value is None or value == "" or value == [] or value == {}:
-        return
-    kind, pred = row.kind, row.predicate
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def emitter(row):
+    """One crosswalk row (the simple kinds; `nested` rows are hand-written) compiled to a function
+    `emit(own, more, subject, value, concepts)`: triples about `subject` go to `own`, triples about
+    other nodes to `more` (so each subject's triples stay together), vocabulary terms to `concepts`.
+    Compiled once per profile, since the feed calls each about 100,000 times."""
+    kind, pred, cls, scheme = row.kind, row.predicate, row.cls, row.scheme
+    rdf_type = P["type"]
     if kind == "literal":
-        out.append((subject, pred, Lit(str(value))))
+        def emit(own, more, subject, value, concepts):
+            if not _empty(value):
+                own.append((subject, pred, _tuple_new(Lit, (str(value), None, None))))
     elif kind == "lang-literal":
-        out.extend((subject, pred, lit) for lit in lang_lits(value))
+        def emit(own, more, subject, value, concepts):
+            if value:
+                own += [(subject, pred, _tuple_new(Lit, (text, lang, None))) for lang, text in sorted(value.items()) if text]
     elif kind == "lang-list":
-        for lang, words in sorted(value.items()):
-            out.extend((subject, pred, Lit(w, lang)) for w in dict.fromkeys(words) if w)
+        def emit(own, more, subject, value, concepts):
+            if value:
+                for lang, words in sorted(value.items()):
+                    own += [(subject, pred, _tuple_new(Lit, (w, lang, None))) for w in dict.fromkeys(words) if w]
     elif kind == "uri":
-        out.append((subject, pred, value))
-        if row.cls:
-            out.append((value, P["type"], row.cls))
+        def emit(own, more, subject, value, concepts):
+            if not _empty(value):
+                own.append((subject, pred, value))
+                if cls:
+                    more.append((value, rdf_type, cls))
     elif kind == "concept":
-        for uri in value if isinstance(value, list) else [value]:
-            out.append((subject, pred, uri))
-            concepts.setdefault(uri, (row.cls, row.scheme))
+        def emit(own, more, subject, value, concepts):
+            if _empty(value):
+                return
+            for uri in value if isinstance(value, list) else (value,):
+                own.append((subject, pred, uri))
+                if uri not in concepts:
+                    concepts[uri] = (cls, scheme)
     elif kind == "date":
-        out.append((subject, pred, date_time(value)))
+        def emit(own, more, subject, value, concepts):
+            if value is not None:
+                own.append((subject, pred, date_time(value)))
     elif kind == "agent":
-        out.append((subject, pred, value))
+        def emit(own, more, subject, value, concepts):
+            if not _empty(value):
+                own.append((subject, pred, value))
+    else:
+        raise ValueError(f"crosswalk kind {kind!r} has no emitter")
+    emit.field = row.field
+    return emit

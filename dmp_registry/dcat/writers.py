@@ -1,12 +1,16 @@
-"""Streaming RDF writers: triple chunks in, text pieces out, one subject group at a time.
+"""Streaming RDF writers: triple chunks in, text pieces out, one subject run at a time.
 
-Each chunk is grouped by subject (first-appearance order, so output is deterministic). A subject
-may come back in a later chunk (the catalogue node after every batch): all four formats allow a
-node to be described in several places, and parsers merge them."""
+The builders keep each subject's triples together (see build.py), so a chunk is written as runs of
+consecutive triples with the same subject, in order: deterministic, and no hashing of millions of
+triples. A subject may come back later (the catalogue node after every batch, a person who created
+several datasets): all four formats allow a node to be described in several places, and parsers
+merge them."""
 from __future__ import annotations
 
 import re
+from itertools import groupby
 from json.encoder import encode_basestring as json_str
+from operator import itemgetter
 from typing import Iterable, Iterator
 
 from .namespaces import PREFIXES, RDF_TYPE
@@ -40,11 +44,12 @@ class _Names(dict):
         return value
 
 
-def _groups(chunk: list) -> dict:
-    groups: dict = {}
-    for s, p, o in chunk:
-        groups.setdefault(s, []).append((p, o))
-    return groups
+def _runs(chunk: list):
+    """(subject, iterator of its consecutive triples) for each run of one subject."""
+    return groupby(chunk, _SUBJECT)
+
+
+_SUBJECT = itemgetter(0)
 
 
 # ---- N-Triples / Turtle --------------------------------------------------------------------
@@ -74,12 +79,15 @@ def _nt_term(value, names=None) -> str:
 
 
 def ntriples(chunks: Iterable[list]) -> Iterator[str]:
-    cache: dict = {}
+    preds: dict = {}
+    terms = _Terms()
     for chunk in chunks:
         lines = []
-        for s, p, o in chunk:
-            ps = cache.get(p) or cache.setdefault(p, _iri(p))
-            lines.append(f"{_nt_term(s)} {ps} {_nt_term(o)} .\n")
+        for subject, run in _runs(chunk):
+            head = _nt_term(subject) + " "
+            for _s, p, o in run:
+                ps = preds.get(p) or preds.setdefault(p, _iri(p) + " ")
+                lines.append(f"{head}{ps}{_nt_term(o) if o.__class__ is Lit else terms[o]} .\n")
         yield "".join(lines)
 
 
@@ -87,35 +95,61 @@ _TTL_SEP = " ;\n    "
 
 
 class _Terms(dict):
-    """IRI/blank node → its Turtle/N-Triples form, memoised (publishers, concepts and classes repeat)."""
+    """IRI/blank node → its Turtle/N-Triples form, memoised for the first few thousand terms met:
+    publishers, concepts and classes repeat, while most IRIs are met once. A bounded memo also keeps
+    the heap small; a full one (hundreds of thousands of nodes) made every full garbage collection
+    scan it and cost a third of the feed's time."""
 
     def __missing__(self, value):
         text = _nt_term(value)
-        if len(self) < 200_000:
+        if len(self) < 4096:
             self[value] = text
         return text
 
 
+class _Predicates(dict):
+    """predicate → "prefixed-name " (or "<iri> "), Turtle's `a` for rdf:type."""
+
+    def __init__(self):
+        super().__init__()
+        self.names = _Names({RDF_TYPE: "a"})
+
+    def __missing__(self, iri):
+        self[iri] = text = (self.names[iri] or _iri(iri)) + " "
+        return text
+
+
+def _ttl_literal(o: Lit, names) -> str:
+    value, lang, datatype = o
+    text = _string(value)
+    if lang:
+        return f"{text}@{lang}"
+    if datatype:
+        return f"{text}^^{names[datatype] or _iri(datatype)}"
+    return text
+
+
 def turtle(chunks: Iterable[list]) -> Iterator[str]:
     yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()) + "\n"
-    names = _Names({RDF_TYPE: "a"})
-    preds = {}  # predicate → "prefixed-name " (or <iri>)
+    preds = _Predicates()
+    names = preds.names
     terms = _Terms()
     for chunk in chunks:
         parts = []
-        for subject, pos in _groups(chunk).items():
-            body = []
-            for p, o in pos:
-                pred = preds.get(p)
-                if pred is None:
-                    pred = preds[p] = (names[p] or _iri(p)) + " "
-                body.append(pred + (_nt_term(o, names) if o.__class__ is Lit else terms[o]))
-            parts.append(f"{terms[subject]}\n    {_TTL_SEP.join(body)} .\n\n")
+        for subject, run in _runs(chunk):
+            body = _TTL_SEP.join([preds[p] + (_ttl_literal(o, names) if o.__class__ is Lit else terms[o])
+                                  for _s, p, o in run])
+            parts.append(f"{_nt_term(subject)}\n    {body} .\n\n")
         yield "".join(parts)
 
 
 # ---- RDF/XML -------------------------------------------------------------------------------
+_XML_SPECIAL = re.compile('[&<>"\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
 def _xml(text: str, pattern=_XML_TEXT) -> str:
+    if not _XML_SPECIAL.search(text):  # the common case: one scan, nothing to change
+        return text
     text = _XML_INVALID.sub("", text)  # not representable in XML 1.0 at all
     return pattern.sub(lambda m: _XML_ESC[m.group()], text) if pattern.search(text) else text
 
@@ -126,10 +160,10 @@ def rdfxml(chunks: Iterable[list]) -> Iterator[str]:
     names = _Names()
     for chunk in chunks:
         parts = []
-        for subject, pos in _groups(chunk).items():
+        for subject, run in _runs(chunk):
             ref = f'rdf:nodeID="{subject}"' if isinstance(subject, Blank) else f'rdf:about="{_xml(subject, _XML_ATTR)}"'
             parts.append(f"  <rdf:Description {ref}>\n")
-            for p, o in pos:
+            for _s, p, o in run:
                 tag = names[p]
                 if tag is None:
                     raise ValueError(f"predicate {p} has no XML name: add its namespace to namespaces.PREFIXES")
@@ -161,17 +195,17 @@ def jsonld(chunks: Iterable[list]) -> Iterator[str]:
     first = True
     for chunk in chunks:
         parts = []
-        for subject, pos in _groups(chunk).items():
-            parts.append(("\n  " if first else ",\n  ") + _node(subject, pos, names))
+        for subject, run in _runs(chunk):
+            parts.append(("\n  " if first else ",\n  ") + _node(subject, run, names))
             first = False
         yield "".join(parts)
     yield "\n]}\n"
 
 
-def _node(subject, pos: list, names) -> str:
+def _node(subject, run, names) -> str:
     props: dict = {}
     types = []
-    for p, o in pos:
+    for _s, p, o in run:
         if p == RDF_TYPE:
             types.append(json_str(o))
         else:
