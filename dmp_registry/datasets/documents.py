@@ -87,22 +87,11 @@ def _uuid(value) -> str | None:
     return str(value) if value is not None else None
 
 
-def suggest(titles: dict, readers: list[str]) -> dict | None:
-    """Completion inputs: each title and its word suffixes ("Fugler på Dovrefjell" → "Dovrefjell"),
-    with the readers as context so suggestions never show what the user may not read."""
-    inputs = []
-    for title in (titles or {}).values():
-        words = title.split()
-        inputs += [" ".join(words[i:]) for i in range(min(len(words), 6))]
-    inputs = [i[:100] for i in dict.fromkeys(inputs) if i]
-    return {"input": inputs, "contexts": {"readers": readers}} if inputs else None
-
-
 def _common(obj, record_type: str, title: dict, readers: list[str]) -> dict:
     return {
         "id": str(obj.id), "record_type": record_type, "version": obj.version,
         "title": dict(title or {}), "created_at": obj.created_at.isoformat(), "updated_at": obj.updated_at.isoformat(),
-        "readers": readers, "suggest": suggest(title, readers),
+        "readers": readers,
     }
 
 

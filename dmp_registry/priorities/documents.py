@@ -73,7 +73,6 @@ def assessment_document(a) -> dict:
         "unit_id": _uuid(ds.unit_id), "custodian_id": _uuid(ds.custodian_id), "created_by_id": _uuid(ds.created_by_id),
         "assignee_id": _uuid(a.assignee_id), "due_date": a.due_date.isoformat() if a.due_date else None,
     }
-    doc["suggest"] = None  # suggestions are for catalogue titles; the dataset document already offers this one
     return doc
 
 
@@ -84,7 +83,8 @@ def assessments_of_datasets(ids: list[str]):
 
 SEARCH_TYPES = [
     SearchType("assessment", Assessment, "assessments-v1.json", load_assessments, assessment_document,
-               identity_tokens, label={"nb": "Vurdering", "en": "Assessment"}),
+               identity_tokens, label={"nb": "Vurdering", "en": "Assessment"},
+               suggests=False),  # autocomplete offers the dataset's title once, from the dataset
 ]
 
 RELATED = [

@@ -23,10 +23,12 @@ _ORDER = {"title": "d.title_sort, d.id", "-title": "d.title_sort DESC, d.id",
           "updated": "d.updated_at, d.id", "-updated": "d.updated_at DESC, d.id"}
 
 
-def _reader_groups(identity) -> list[tuple[list[str], list[str]]]:
+def _reader_groups(identity, suggesting: bool = False) -> list[tuple[list[str], list[str]]]:
     """[(record types, reader tokens)]: types sharing a permission rule share a group."""
     groups = defaultdict(list)
     for st in search_types().values():
+        if suggesting and not st.suggests:
+            continue
         groups[tuple(st.reader_tokens(identity))].append(st.name)
     return [(names, list(tokens)) for tokens, names in groups.items()]
 
@@ -34,14 +36,14 @@ def _reader_groups(identity) -> list[tuple[list[str], list[str]]]:
 class _Sqlite:
     name = "sqlite"
 
-    def match(self, clauses, identity, filters, title_only=False):
+    def match(self, clauses, identity, filters, suggesting=False):
         parts = []
         if clauses:
             phrases = [f'"{" ".join(c.terms)}"' + (" *" if c.prefix else "") for c in clauses]
-            columns = "title_terms" if title_only else "{title_terms body_terms}"
+            columns = "title_terms" if suggesting else "{title_terms body_terms}"
             parts.append(f"{columns} : ({' AND '.join(phrases)})")
         groups = []
-        for names, tokens in _reader_groups(identity):
+        for names, tokens in _reader_groups(identity, suggesting=suggesting):
             types = " OR ".join(filter_token("record_type", n) for n in names)
             groups.append(f"(filters : ({types}) AND readers : ({' OR '.join(tokens)}))")
         parts.append("(" + " OR ".join(groups) + ")")
@@ -62,14 +64,14 @@ class _Sqlite:
 class _Postgres:
     name = "postgresql"
 
-    def match(self, clauses, identity, filters, title_only=False):
+    def match(self, clauses, identity, filters, suggesting=False):
         conditions, params = [], {}
         if clauses:
             params["t"] = " & ".join("(" + " <-> ".join(c.terms) + (":*" if c.prefix else "") + ")" for c in clauses)
-            column = "to_tsvector('simple'::regconfig, d.title_terms)" if title_only else _PG_DOC
+            column = "to_tsvector('simple'::regconfig, d.title_terms)" if suggesting else _PG_DOC
             conditions.append(f"{column} @@ to_tsquery('simple', :t)")
         groups = []
-        for i, (names, tokens) in enumerate(_reader_groups(identity)):
+        for i, (names, tokens) in enumerate(_reader_groups(identity, suggesting=suggesting)):
             params[f"g{i}"] = " | ".join(filter_token("record_type", n) for n in names)
             params[f"r{i}"] = " | ".join(tokens)
             groups.append(f"(to_tsvector('simple'::regconfig, d.filters) @@ to_tsquery('simple', :g{i}) AND "
@@ -155,7 +157,7 @@ def suggest(identity, q: str, size: int) -> list[dict]:
     if not clauses:
         return []
     dialect = _dialect()
-    source, where, params = dialect.match(clauses, identity, {}, title_only=True)
+    source, where, params = dialect.match(clauses, identity, {}, suggesting=True)
     stmt, params = dialect.ranked_page(source, where, params, size, 0)
     return [{"id": d["id"], "record_type": d["record_type"], "title": d.get("title") or {}}
             for d in (_doc(r.document) for r in db.session.execute(stmt, params))]

@@ -27,6 +27,7 @@ class SearchType:
     dependents: Callable[[list], Iterable[Key]] = lambda objs: ()  # records embedding data of these
     label: dict = field(default_factory=dict)   # {nb, en}: shown in the record-type facet
     page: Callable[[dict], str] | None = None   # hit → URL of its page (in a request context)
+    suggests: bool = True                       # offered by autocomplete (not: records that repeat a title)
 
     @property
     def index(self) -> str:

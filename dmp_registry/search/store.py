@@ -14,7 +14,7 @@ from .analysis import terms_text
 from .facets import facet_values, filter_tokens
 
 # Document keys that are not searchable text (ids, codes, permissions, the title handled apart).
-_NOT_TEXT = {"id", "record_type", "version", "readers", "uri", "suggest", "title", "title_sort", "created_at",
+_NOT_TEXT = {"id", "record_type", "version", "readers", "uri", "title", "title_sort", "created_at",
              "updated_at", "unit_id", "custodian_id", "created_by_id", "listed", "personal_data", "backed_up"}
 
 

@@ -22,9 +22,6 @@ def _document_paths(doc, prefix: str = "") -> set[str]:
     for node in items:
         if isinstance(node, dict):
             for key, value in node.items():
-                if key == "suggest":  # a completion field takes {input, contexts}
-                    paths.add(prefix + key)
-                    continue
                 paths.add(prefix + key)
                 paths |= _document_paths(value, f"{prefix}{key}.")
     return paths
@@ -41,7 +38,7 @@ def test_every_document_field_is_mapped(corpus):
 def test_mapping_is_strict_and_has_the_permission_fields():
     body = index_body(search_type("dataset"))
     assert body["mappings"]["dynamic"] == "strict"
-    for field in ("readers", "listed", "classification", "unit_id", "custodian_id", "created_by_id", "suggest"):
+    for field in ("readers", "listed", "classification", "unit_id", "custodian_id", "created_by_id"):
         assert field in body["mappings"]["properties"]
     assert "$ref" not in str(body) and "_comment" not in str(body)
 
