@@ -88,12 +88,24 @@ def json_loads(text):
         return json.loads(bytes(text) if isinstance(text, memoryview) else text)
 
 
+def json_dumps(value) -> str:
+    """orjson where it can (10x the standard library: rebuilding the search index writes two JSON
+    columns per record); the standard library for what orjson refuses (integers over 64 bits,
+    non-string keys, unknown types, which then fail there as they did before)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
 def make_engine(url: str):
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, json_deserializer=json_loads)
+        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=json_dumps,
+                               json_deserializer=json_loads)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, json_deserializer=json_loads)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, json_serializer=json_dumps,
+                         json_deserializer=json_loads)
 
 
 def _app_context_id():

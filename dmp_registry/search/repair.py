@@ -11,7 +11,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 
 from ..core.db import db
 from ..core.progress import progress_bar
@@ -81,11 +81,13 @@ def _settle_bulk(entry, bar) -> int:
 
 
 @contextmanager
-def _fts_bulk(session):
+def _fts_bulk(session, st: SearchType):
     """SQLite: without the per-row FTS triggers while a whole type is replaced, then one FTS5
     'rebuild' from search_document (much cheaper than a delete + insert per row), then the
-    triggers back, all in the rebuild's transaction (a failure rolls the DDL back too)."""
-    if db.dialect == "postgresql":
+    triggers back, all in the rebuild's transaction (a failure rolls the DDL back too). The
+    rebuild re-reads every document of every type, so a type holding under half of them keeps
+    the triggers: re-indexing 2,000 systems must not re-tokenise 100,000 datasets."""
+    if db.dialect == "postgresql" or not _most_documents(session, st):
         yield
         return
     # any DML first: pysqlite opens the transaction before it, so the DDL below is part of it
@@ -100,8 +102,16 @@ def _fts_bulk(session):
         session.execute(text(trigger.sql))
 
 
+def _most_documents(session, st: SearchType) -> bool:
+    table = store.SearchDocument.__table__
+    total = session.scalar(select(func.count()).select_from(table)) or 0
+    own = session.scalar(select(func.count()).select_from(table).where(table.c.record_type == st.name)) or 0
+    records = session.scalar(select(func.count()).select_from(st.model)) or 0
+    return 2 * max(own, records) >= total + records - own
+
+
 def rebuild_embedded(st: SearchType, progress=None) -> int:
-    with unit_of_work() as session, _fts_bulk(session):
+    with unit_of_work() as session, _fts_bulk(session, st):
         session.execute(delete(store.SearchDocument).where(store.SearchDocument.record_type == st.name))
         ids, count = _ids(st), 0
         with progress_bar(progress, len(ids), f"Embedded {st.name}") as bar:
