@@ -103,8 +103,7 @@ def records_base() -> str:
 
 
 def _newest(fingerprint) -> dt.datetime | None:
-    stamps = [newest for _count, newest in fingerprint if newest is not None]
-    return max(stamps) if stamps else None
+    return fingerprint[1]
 
 
 def _document(fmt: str, make_chunks, record_id):

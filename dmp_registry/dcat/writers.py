@@ -78,16 +78,24 @@ def _nt_term(value, names=None) -> str:
     return _iri(value)
 
 
+class _Iris(dict):
+    """IRI → "<iri>", memoised (predicates, datatypes): N-Triples has no prefixed names."""
+
+    def __missing__(self, iri):
+        self[iri] = text = _iri(iri)
+        return text
+
+
 def ntriples(chunks: Iterable[list]) -> Iterator[str]:
-    preds: dict = {}
+    preds = _Iris()
     terms = _Terms()
+    iris = _Iris()
     for chunk in chunks:
         lines = []
         for subject, run in _runs(chunk):
             head = _nt_term(subject) + " "
             for _s, p, o in run:
-                ps = preds.get(p) or preds.setdefault(p, _iri(p) + " ")
-                lines.append(f"{head}{ps}{_nt_term(o) if o.__class__ is Lit else terms[o]} .\n")
+                lines.append(f"{head}{preds[p]} {_literal(o, iris) if o.__class__ is Lit else terms[o]} .\n")
         yield "".join(lines)
 
 
@@ -119,7 +127,7 @@ class _Predicates(dict):
         return text
 
 
-def _ttl_literal(o: Lit, names) -> str:
+def _literal(o: Lit, names) -> str:
     value, lang, datatype = o
     text = _string(value)
     if lang:
@@ -137,7 +145,7 @@ def turtle(chunks: Iterable[list]) -> Iterator[str]:
     for chunk in chunks:
         parts = []
         for subject, run in _runs(chunk):
-            body = _TTL_SEP.join([preds[p] + (_ttl_literal(o, names) if o.__class__ is Lit else terms[o])
+            body = _TTL_SEP.join([preds[p] + (_literal(o, names) if o.__class__ is Lit else terms[o])
                                   for _s, p, o in run])
             parts.append(f"{_nt_term(subject)}\n    {body} .\n\n")
         yield "".join(parts)
