@@ -4,6 +4,7 @@ their rows here (system lifecycle, activity status, priority band)."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -94,6 +95,15 @@ def facet_values(doc: dict) -> dict[str, list[str]]:
 def filter_token(facet: str, value: str) -> str:
     """An FTS-safe word standing for "facet = value" (URIs are not words)."""
     return "f" + hashlib.sha1(f"{facet}={value}".encode()).hexdigest()[:20]
+
+
+def facet_set_key(values: dict[str, list[str]]) -> int:
+    """A signed 64-bit key of a document's facet values: documents with the same values share it, so
+    the embedded index counts facets by grouping integers (a covering index) instead of JSON text.
+    Canonical (sorted keys, compact) so the key does not depend on how the JSON was written.
+    migrations/versions/*_search_facet_set.py keeps a copy for the rows it backfills."""
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "big", signed=True)
 
 
 def filter_tokens(values: dict[str, list[str]]) -> str:
