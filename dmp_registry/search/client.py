@@ -10,6 +10,7 @@ import time
 
 import elastic_transport
 from elasticsearch import ApiError, Elasticsearch
+from elasticsearch.serializer import OrjsonSerializer
 from flask import current_app
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,9 @@ def is_outage(exc: Exception) -> bool:
 class _State:
     def __init__(self, url: str, timeout: float):
         self.url = url
-        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+        # orjson both ways: a search response (hits, highlights, fourteen facets) decodes in a tenth of the time
+        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False,
+                                    serializer=OrjsonSerializer())
         self.down_until = 0.0
         self.last_error: str | None = None
         self.ensured: set[str] = set()  # aliases known to exist
