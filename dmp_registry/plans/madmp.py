@@ -549,6 +549,7 @@ def import_madmp(identity: Identity, data, *, project_id=None, unit_id=None, tem
     dmp = data["dmp"]
     importer = Importer(identity, unit_id)
     plan, links = importer.run(dmp, project_id, template_key)
+    losses += importer.losses
     db.session.flush()
     db.session.expire(plan)
     plan = read_plan(identity, plan.id)
@@ -570,6 +571,21 @@ class Importer:
         self.identity = identity
         self.unit_id = unit_id
         self.people: dict[str, Person] = {}
+        self.losses: list[dict] = []  # what the registry's records could not hold, as the normaliser reports
+
+    def fit(self, path: str, text: str, limit: int) -> str:
+        """`text` cut to a registry column's `limit`, reported in the loss report (the stored
+        original document, and so the export, keeps it whole)."""
+        if len(text) <= limit:
+            return text
+        self.report(path, "shortened", text, text[:limit],
+                    f"the registry keeps {limit} characters here; the maDMP export keeps the original")
+        return text[:limit]
+
+    def report(self, path: str, action: str, original, value, reason: str) -> None:
+        if all(loss["path"] != path for loss in self.losses):  # the contact is read twice
+            self.losses.append({"path": path, "action": action, "original": original, "value": value,
+                                "reason": reason})
 
     def run(self, dmp: dict, project_id, template_key) -> tuple[Plan, dict]:
         from .service import plan_service
@@ -578,11 +594,12 @@ class Importer:
         self.lang = lang
         project, project_links = self.projects(dmp.get("project"), project_id)
         version = import_template_version(template_key)
-        data = {"title": dmp["title"][:300] or "maDMP", "language": lang, "project_id": project.id,
-                "template_version_id": version.id, "dmp_identifier": dmp["dmp_id"]["identifier"][:500]}
+        data = {"title": self.fit("dmp.title", dmp["title"], 300) or "maDMP", "language": lang,
+                "project_id": project.id, "template_version_id": version.id,
+                "dmp_identifier": self.fit("dmp.dmp_id.identifier", dmp["dmp_id"]["identifier"], 500)}
         if self.identity.person_id is None:  # a curator or the system imports: the contact owns the plan
             contact = dmp["contact"]
-            owner = self.person(contact["name"], contact.get("mbox"), contact.get("contact_id"))
+            owner = self.person(contact["name"], contact.get("mbox"), contact.get("contact_id"), "dmp.contact")
             if owner is not None:
                 data["owner_id"] = owner.id
         plan = plan_service.create(self.identity, data)
@@ -629,13 +646,15 @@ class Importer:
         from ..organisation.schemas import ProjectIn
         from ..organisation.service import project_service
 
-        payload = {"title": {self.lang: ((item or {}).get("title") or self.dmp_title())[:2000]},
+        payload = {"title": {self.lang: self.fit("dmp.project[0].title", (item or {}).get("title") or self.dmp_title(),
+                                                 2000)},
                    "unit_id": str(self.unit()) if self.unit() else None}
         funding = next(iter((item or {}).get("funding") or []), None)
         if funding:
-            payload["funder"] = _funder_name(funding["funder_id"])[:300]
+            payload["funder"] = self.fit("dmp.project[0].funding[0].funder_id", _funder_name(funding["funder_id"]), 300)
             if funding.get("grant_id"):
-                payload["grant_id"] = funding["grant_id"]["identifier"][:200]
+                payload["grant_id"] = self.fit("dmp.project[0].funding[0].grant_id.identifier",
+                                               funding["grant_id"]["identifier"], 200)
         for ours, theirs in (("start_date", "start"), ("end_date", "end")):
             if item and _iso_date(item.get(theirs)):
                 payload[ours] = item[theirs]
@@ -650,7 +669,7 @@ class Importer:
         return self.unit_id or self.identity.unit_id
 
     # -- people
-    def person(self, name: str, mbox: str | None, ids) -> Person | None:
+    def person(self, name: str, mbox: str | None, ids, path: str) -> Person | None:
         from ..organisation.permissions import PersonPolicy
         from ..organisation.schemas import PersonIn
         from ..organisation.service import person_service
@@ -669,12 +688,16 @@ class Importer:
                 return found
         if not PersonPolicy().can_create(self.identity):
             return None  # kept as imported in the document; a curator can link the person later
-        payload = {"name": (name or mbox or "?")[:200], "email": mbox if mbox and len(mbox) <= 320 else None,
+        payload = {"name": self.fit(f"{path}.name", name or mbox or "?", 200),
+                   "email": mbox if mbox and len(mbox) <= 320 else None,
                    "orcid": orcid}
         try:
             data = PersonIn().load(payload)
         except Exception:  # an e-mail address the registry would refuse: keep the person without it
             data = PersonIn().load({**payload, "email": None})
+        if mbox and not data.get("email"):
+            self.report(f"{path}.mbox", "dropped", mbox, None,
+                        "not an e-mail address the registry accepts; the person was created without it")
         return person_service.create(self.identity, data)
 
     def contributors(self, plan: Plan, dmp: dict) -> list | None:
@@ -694,12 +717,12 @@ class Importer:
                 db.session.flush()
 
         contact = dmp["contact"]
-        add(self.person(contact["name"], contact.get("mbox"), contact.get("contact_id")), "co_author")
+        add(self.person(contact["name"], contact.get("mbox"), contact.get("contact_id"), "dmp.contact"), "co_author")
         links = None
         if "contributor" in dmp:
             links = []
-            for item in dmp["contributor"]:
-                person = self.person(item["name"], item.get("mbox"), item.get("contributor_id"))
+            for i, item in enumerate(dmp["contributor"]):
+                person = self.person(item["name"], item.get("mbox"), item.get("contributor_id"), f"dmp.contributor[{i}]")
                 roles = " ".join(item.get("role") or []).casefold()
                 add(person, "reviewer" if "review" in roles else "co_author")
                 links.append({"key": str(person.id)} if person is not None else None)

@@ -44,6 +44,22 @@ def test_dmponline_import_reports_losses_with_paths(client, madmp_template, rese
     assert response.json["source"] == "dmponline"
 
 
+def test_what_the_registry_cannot_hold_is_in_the_loss_report_and_the_export_keeps_it(client, madmp_template,
+                                                                                     researcher):
+    _user, _identity, headers = researcher
+    document = load(EXAMPLES[6])
+    long_title = "Fugletelling på Dovrefjell " * 20  # 540 characters; plan titles hold 300
+    document["dmp"]["title"] = long_title
+    response = client.post("/api/v1/plans/madmp", json=document, headers=headers)
+    assert response.status_code == 201, response.json
+    loss = next(loss for loss in response.json["losses"] if loss["path"] == "dmp.title")
+    assert loss["action"] == "shortened" and loss["original"] == long_title and loss["value"] == long_title[:300]
+    plan = client.get(f"/api/v1/plans/{response.json['plan_id']}", headers=headers).json
+    assert plan["title"] == long_title[:300]
+    exported = client.get(f"/api/v1/plans/{response.json['plan_id']}/madmp", headers=headers).json
+    assert exported["dmp"]["title"] == long_title
+
+
 def test_invalid_documents_are_422_with_the_schema_errors(client, madmp_template, researcher):
     _user, _identity, headers = researcher
     document = load(EXAMPLES[0])
