@@ -9,12 +9,14 @@ from types import SimpleNamespace
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ..auth.current import current_identity
 from ..auth.models import User
+from ..core import charts
 from ..core.db import db
 from ..core.errors import AuthenticationRequired, ConflictError, InvalidInput, NotFoundError
 from ..core.uow import unit_of_work
@@ -361,20 +363,17 @@ CHART_COLOURS = {"assessed": "#00467f", "secured": "#2e7d32", "published": "#8a4
 
 
 def _charts(data) -> dict:
-    """Bar geometry for the SVG charts (numbers stay in the tables beside them)."""
-    units = data["per_unit"]
-    top = max([1] + [r["datasets"] for r in units])
-    bars = []
-    for i, row in enumerate(units):
-        for j, state in enumerate(("assessed", "secured", "published")):
-            bars.append({"x": 120 + j * 130, "y": 10 + i * 34, "width": round(120 * row[state] / top, 1),
-                         "value": row[state], "colour": CHART_COLOURS[state], "row": i})
-    series = data["series"]
-    peak = max([1] + [m[s] for m in series for s in ("assessed", "secured", "published")])
-    lines = {state: " ".join(f"{40 + i * 50},{190 - round(170 * m[state] / peak, 1)}" for i, m in enumerate(series))
-             for state in ("assessed", "secured", "published")}
-    return {"bars": bars, "unit_height": 20 + 34 * len(units), "lines": lines, "peak": peak,
-            "colours": CHART_COLOURS, "months": [(40 + i * 50, m["month"]) for i, m in enumerate(series)]}
+    """The two SVG charts (core/charts.py); the numbers stay in the tables beside them."""
+    states = list(CHART_COLOURS)
+    per_unit = charts.grouped_bars(
+        [(row["unit"].code if row["unit"] else "–", [row[state] for state in states]) for row in data["per_unit"]],
+        states, _("Datasets assessed, secured and published per unit (the numbers are in the table)"),
+        "per-unit-svg-title", CHART_COLOURS)
+    over_time = charts.lines(
+        [m["month"] for m in data["series"]], {state: [m[state] for m in data["series"]] for state in states},
+        _("Running totals of datasets assessed, secured and published at the end of each month "
+          "(the numbers are in the table)"), "over-time-svg-title", CHART_COLOURS)
+    return {"per_unit": Markup(per_unit), "over_time": Markup(over_time)}
 
 
 @bp.get("/changes", endpoint="changes")

@@ -17,7 +17,8 @@ from ..auth.current import current_identity
 from ..core.db import db
 from ..core.errors import AuthenticationRequired, InvalidInput
 from ..core.uow import unit_of_work
-from ..programme import charts, hours as hours_mod, indicators, reports
+from ..core import charts
+from ..programme import hours as hours_mod, indicators, reports
 from ..programme import schemas as s
 from ..programme.models import Activity, Goal, Measure, TimeEntry
 from ..programme.permissions import TimeEntryPolicy, is_lead

@@ -95,23 +95,7 @@ def timed(fn, repeat: int, label: str) -> dict:
 
 
 def bar_chart_svg(title: str, rows: list[tuple[str, float]], unit: str, target: float | None = None) -> str:
-    """A small horizontal bar chart; numbers are printed on the bars too (readable without colour)."""
-    width, left, bar_h, gap = 640, 230, 22, 10
-    height = 40 + len(rows) * (bar_h + gap) + 20
-    top = max([v for _, v in rows] + [target or 0]) or 1
-    scale = (width - left - 90) / top
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-             f'aria-label="{title}"><title>{title}</title>',
-             '<style>text{font:13px sans-serif;fill:#1a1a1a}</style>',
-             f'<text x="10" y="22" style="font-weight:bold">{title}</text>']
-    for i, (label, value) in enumerate(rows):
-        y = 40 + i * (bar_h + gap)
-        parts.append(f'<text x="10" y="{y + 16}">{label}</text>')
-        parts.append(f'<rect x="{left}" y="{y}" width="{max(1, value * scale):.1f}" height="{bar_h}" fill="#2b5f8a"/>')
-        parts.append(f'<text x="{left + value * scale + 6:.1f}" y="{y + 16}">{value:,.1f} {unit}</text>')
-    if target:
-        x = left + target * scale
-        parts.append(f'<line x1="{x:.1f}" y1="32" x2="{x:.1f}" y2="{height - 10}" stroke="#b00020" stroke-dasharray="4 3"/>')
-        parts.append(f'<text x="{x + 4:.1f}" y="{height - 4}" style="fill:#b00020">target {target:g} {unit}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts)
+    """A horizontal bar chart of the figures (dmp_registry/core/charts.py, as on the dashboards)."""
+    from dmp_registry.core.charts import bars
+
+    return bars(rows, title, "bench-chart", width=720, unit=unit, target=target, label_width=330, heading=True) + "\n"
