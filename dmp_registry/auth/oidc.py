@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from authlib.integrations.flask_client import OAuth
 from flask import current_app
 from sqlalchemy import select
 
@@ -32,12 +31,16 @@ class LoginFailed(Exception):
 
 
 def init_app(app) -> None:
-    """One Authlib client per app (tests run several apps); call again after changing DMP_OIDC_*."""
-    oauth = OAuth()
-    oauth.init_app(app)
-    app.extensions["dmp_oauth"] = oauth
+    """One Authlib client per app (tests run several apps); call again after changing DMP_OIDC_*.
+    Authlib is imported only when a provider is configured (~11 MiB per process otherwise)."""
+    app.extensions.pop("dmp_oauth", None)
     issuer = (app.config.get("DMP_OIDC_ISSUER") or "").rstrip("/")
     if issuer:
+        from authlib.integrations.flask_client import OAuth
+
+        oauth = OAuth()
+        oauth.init_app(app)
+        app.extensions["dmp_oauth"] = oauth
         oauth.register(CLIENT, client_id=app.config["DMP_OIDC_CLIENT_ID"],
                        client_secret=app.config["DMP_OIDC_CLIENT_SECRET"],
                        server_metadata_url=f"{issuer}/.well-known/openid-configuration",

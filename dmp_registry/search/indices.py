@@ -12,7 +12,6 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from elasticsearch import helpers
 from flask import current_app
 
 from .registry import SearchType
@@ -112,6 +111,8 @@ def write(es, st: SearchType, docs: list[dict], gone: list, refresh) -> dict[str
 # ---- repair -------------------------------------------------------------------------------
 def versions(es, st: SearchType) -> dict[str, int]:
     """id → version of every document in the live index."""
+    from elasticsearch import helpers
+
     hits = helpers.scan(es, index=alias_name(st), query={"query": {"match_all": {}}}, _source=False,
                         version=True, size=2000)
     return {h["_id"]: h["_version"] for h in hits}
