@@ -78,7 +78,8 @@ def schema() -> dict:
 def _validator():
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(schema())
+    # formats too (date, date-time, email, uri): a "created" that is not a time must not be stored as one
+    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def json_path(parts) -> str:

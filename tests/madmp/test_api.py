@@ -76,6 +76,20 @@ def test_invalid_documents_are_422_with_the_schema_errors(client, madmp_template
     assert client.post("/api/v1/plans/madmp", json={"no": "dmp"}, headers=headers).json["errors"]["json"]["$"]
 
 
+def test_values_that_break_the_schemas_formats_are_422_with_their_paths(client, madmp_template, researcher):
+    _user, _identity, headers = researcher
+    document = load(EXAMPLES[0])
+    document["dmp"]["created"] = "yesterday afternoon"         # format: date-time
+    document["dmp"]["contact"]["mbox"] = "not an address"      # format: email
+    document["dmp"]["contact"]["contact_id"]["identifier"] = "x"  # unchanged: identifiers are free text
+    document["dmp"]["modified"] = "2019-02-22T15:10:56"        # no time zone: not RFC 3339
+    response = client.post("/api/v1/plans/madmp", json=document, headers=headers)
+    assert response.status_code == 422, response.json
+    errors = response.json["errors"]["json"]
+    assert "date-time" in errors["dmp.created"][0] and "date-time" in errors["dmp.modified"][0]
+    assert "email" in errors["dmp.contact.mbox"][0]
+
+
 def test_nothing_is_written_when_an_import_fails(client, madmp_template, researcher):
     from sqlalchemy import func, select
 
