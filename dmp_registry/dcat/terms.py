@@ -125,7 +125,7 @@ def emitter(row):
     elif kind == "lang-literal":
         def emit(own, more, subject, value, concepts):
             if value:
-                own += [(subject, pred, _tuple_new(Lit, (text, lang, None))) for lang, text in sorted(value.items()) if text]
+                own += [(subject, pred, literal) for literal in lang_lits(value)]
     elif kind == "lang-list":
         def emit(own, more, subject, value, concepts):
             if value:

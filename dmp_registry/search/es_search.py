@@ -96,7 +96,7 @@ def _buckets(agg: dict) -> list:
 def search(es, identity, req: SearchRequest) -> dict:
     """Exact (stemmed, folded) matching first; typo tolerance only when that finds nothing: the
     edit-distance automata cost more than the rest of the query, and a query whose words all
-    exist does not need them (measured: ES took p50 11 → N ms at 100,000 datasets)."""
+    exist does not need them (measured: Elasticsearch's own p50 11 → 9 ms at 100,000 datasets)."""
     indices = ",".join(alias_name(st) for st in search_types().values())
     response = es.search(index=indices, ignore_unavailable=True, **body(identity, req)).body
     if not response["hits"]["total"]["value"] and any(_may_be_typo(c) for c in req.clauses):

@@ -59,8 +59,6 @@ class _Sqlite:
                     "JOIN search_document d ON d.id = r.rowid ORDER BY r.rank")
         return stmt, {**params, "limit": limit, "offset": offset}
 
-    facet_rows = "json_each(d.facet_values) j, json_each(j.value) v"
-
     def groups(self, source, where, params) -> list[tuple]:
         """[(facet values, n)] of the matches, grouped by the integer facet-set key through the
         covering (id, facet_set) index: the wide document rows are never read (80 → 25 ms for
@@ -108,8 +106,6 @@ class _Postgres:
         stmt = text(f"SELECT d.document, {_PG_RANK} AS rank FROM {source} WHERE {where} "
                     "ORDER BY rank DESC, d.id LIMIT :limit OFFSET :offset")
         return stmt, {**params, "limit": limit, "offset": offset}
-
-    facet_rows = "jsonb_each(d.facet_values) j, jsonb_array_elements_text(j.value) v"
 
     def groups(self, source, where, params) -> list[tuple]:
         """[(facet values, n)]: PostgreSQL hashes the JSON groups itself."""

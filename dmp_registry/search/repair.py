@@ -103,11 +103,13 @@ def _fts_bulk(session, st: SearchType):
 
 
 def _most_documents(session, st: SearchType) -> bool:
+    """Whether the rebuild of `st` deletes or writes at least half the documents there will be."""
     table = store.SearchDocument.__table__
     total = session.scalar(select(func.count()).select_from(table)) or 0
     own = session.scalar(select(func.count()).select_from(table).where(table.c.record_type == st.name)) or 0
     records = session.scalar(select(func.count()).select_from(st.model)) or 0
-    return 2 * max(own, records) >= total + records - own
+    touched, after = max(own, records), total - own + records
+    return 2 * touched >= after
 
 
 def rebuild_embedded(st: SearchType, progress=None) -> int:
