@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, bindparam,
+                        event, false, update)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..core.db import Base, JSONType, RecordMixin
 from ..organisation.models import Person, Project, Unit
@@ -16,6 +17,30 @@ dataset_creator = Table(
     Column("person_id", ForeignKey("person.id", ondelete="RESTRICT"), primary_key=True, index=True),
     Column("position", Integer, nullable=False, default=0),
 )
+
+
+_CREATOR_ORDER = "dmp_dataset_creator_order"  # session.info: dataset id → creator ids, in order
+
+
+def set_creators(session, dataset, people: list) -> None:
+    """Give `dataset` these creators in this order (the first is its dct:creator). The secondary
+    relationship writes the link rows but cannot fill their `position`; that follows at the end of
+    the flush that writes them."""
+    dataset.creators = people
+    if dataset.id is None:
+        dataset.id = uuid.uuid4()
+    session.info.setdefault(_CREATOR_ORDER, {})[dataset.id] = [p.id for p in people]
+
+
+@event.listens_for(Session, "after_flush")
+def _write_creator_positions(session, _context) -> None:
+    orders = session.info.pop(_CREATOR_ORDER, None) or {}
+    rows = [{"d": d, "p": p, "pos": i} for d, ids in orders.items() for i, p in enumerate(ids)]
+    if rows:
+        session.connection().execute(
+            update(dataset_creator).where(dataset_creator.c.dataset_id == bindparam("d"),
+                                          dataset_creator.c.person_id == bindparam("p"))
+            .values(position=bindparam("pos")), rows)
 
 
 class Dataset(RecordMixin, Base):

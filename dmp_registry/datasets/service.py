@@ -10,7 +10,7 @@ from ..core.schemas import clean_lang
 from ..core.service import RecordService, require_reference
 from ..organisation.models import Person, Project, Unit, sort_key
 from ..vocabularies.terms import PUBLICATION_UNPUBLISHED
-from .models import Dataset, Distribution, StorageLocation
+from .models import Dataset, Distribution, StorageLocation, set_creators
 from .permissions import DatasetPolicy, DistributionPolicy, owns_filter
 from .schemas import DatasetRecord, DistributionRecord
 
@@ -87,7 +87,7 @@ class DatasetService(RecordService):
             obj.keywords = {lang: words for lang, words in obj.keywords.items() if words}
         if creator_ids is not None:
             people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(creator_ids)))}
-            obj.creators = [people[i] for i in creator_ids]
+            set_creators(db.session, obj, [people[i] for i in creator_ids])
         if locations is not None:
             obj.storage_locations = [StorageLocation(position=i, **loc) for i, loc in enumerate(locations)]
         obj.title_sort = sort_key(obj.title)

@@ -204,7 +204,7 @@ def attach(rows: list[dict], lookups: Lookups | None = None, window: Window | No
         select(dataset_creator.c.dataset_id, Person.id, Person.name, Person.orcid)
         .join(Person, Person.id == dataset_creator.c.person_id)
         .where(member(dataset_creator.c.dataset_id))
-        .order_by(dataset_creator.c.dataset_id, dataset_creator.c.position)), "dataset_id")
+        .order_by(dataset_creator.c.dataset_id, dataset_creator.c.position, Person.id)), "dataset_id")  # ties: stable
     contact_ids = {r["contact_point_id"] for r in rows if r["contact_point_id"]}
     contacts = {r["id"]: r for r in dicts(
         select(Person.id, Person.email, Person.unit_id).where(in_ids(Person.id, contact_ids)))} if contact_ids else {}

@@ -41,6 +41,31 @@ def test_create_and_read_back(client, curator, create_unit, create_person):
     assert body["publication_status"]["notation"] == "unpublished"
 
 
+
+def test_creators_keep_the_order_given(client, curator, create_unit, create_person):
+    """The first creator is the dataset's dct:creator: the order given is stored, and a new order
+    replaces it."""
+    from dmp_registry.datasets.models import dataset_creator
+
+    unit, first, second = create_unit(), create_person(), create_person()
+    payload = dataset_payload(unit, creator_ids=[str(second.id), str(first.id)])
+    created = client.post(URL, json=payload, headers=curator[2]).json
+
+    def stored():
+        rows = db.session.execute(select(dataset_creator.c.person_id, dataset_creator.c.position)
+                                  .where(dataset_creator.c.dataset_id == uuid.UUID(created["id"]))
+                                  .order_by(dataset_creator.c.position)).all()
+        db.session.rollback()
+        return [(str(person), position) for person, position in rows]
+
+    assert stored() == [(str(second.id), 0), (str(first.id), 1)]
+    reordered = client.patch(f"{URL}{created['id']}", headers=curator[2],
+                             json={"version": created["version"], "creator_ids": [str(first.id), str(second.id)]})
+    assert reordered.status_code == 200, reordered.json
+    assert stored() == [(str(first.id), 0), (str(second.id), 1)]
+    assert [c["id"] for c in client.get(f"{URL}{created['id']}", headers=curator[2]).json["creators"]] == \
+        [str(first.id), str(second.id)]
+
 BAD_FIELDS = [
     ("title", {}, "no language"),
     ("title", "just a string", "not an object"),
