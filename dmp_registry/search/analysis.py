@@ -51,6 +51,12 @@ def stem(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=100_000)
+def term(word: str) -> str:
+    """The index term of one word as written: folded and stemmed (highlighting marks words by it)."""
+    return stem(fold(word))
+
+
 def words(text: str) -> list[str]:
     """Folded words (no stemming), for highlighting and query parsing."""
     return _WORD.findall(fold(text))

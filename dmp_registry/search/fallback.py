@@ -24,12 +24,17 @@ _ORDER = {"title": "d.title_sort, d.id", "-title": "d.title_sort DESC, d.id",
 
 
 def _reader_groups(identity, suggesting: bool = False) -> list[tuple[list[str], list[str]]]:
-    """[(record types, reader tokens)]: types sharing a permission rule share a group."""
+    """[(record types, reader tokens)]: types sharing a permission rule share a group. A group that
+    holds every record type comes with no types: its type condition would match every document and
+    only cost time (FTS5's bm25 reads the whole posting list of each term in the query)."""
     groups = defaultdict(list)
-    for st in search_types().values():
+    everything = search_types()
+    for st in everything.values():
         if suggesting and not st.suggests:
             continue
         groups[tuple(st.reader_tokens(identity))].append(st.name)
+    if len(groups) == 1 and len(next(iter(groups.values()))) == len(everything):
+        return [([], list(next(iter(groups))))]
     return [(names, list(tokens)) for tokens, names in groups.items()]
 
 
@@ -42,14 +47,24 @@ class _Sqlite:
             phrases = [f'"{" ".join(c.terms)}"' + (" *" if c.prefix else "") for c in clauses]
             columns = "title_terms" if suggesting else "{title_terms body_terms}"
             parts.append(f"{columns} : ({' AND '.join(phrases)})")
-        groups = []
-        for names, tokens in _reader_groups(identity, suggesting=suggesting):
-            types = " OR ".join(filter_token("record_type", n) for n in names)
-            groups.append(f"(filters : ({types}) AND readers : ({' OR '.join(tokens)}))")
+        groups = [self._group(names, tokens) for names, tokens in _reader_groups(identity, suggesting=suggesting)]
         parts.append("(" + " OR ".join(groups) + ")")
         for name, values in filters.items():
             parts.append(f"filters : ({' OR '.join(filter_token(name, v) for v in values)})")
         return self._SOURCE.format(hint=""), "1 = 1", {"m": " AND ".join(parts)}
+
+    @staticmethod
+    def _group(names, tokens) -> str:
+        """One permission group as FTS5 syntax. The types are named by what they are not when that
+        is shorter: bm25 reads the posting list of every term in the query, and the common types'
+        lists are the longest (`dataset` is in most documents)."""
+        readers = f"readers : ({' OR '.join(tokens)})"
+        if not names:
+            return f"({readers})"
+        others = [n for n in search_types() if n not in names]
+        if others and len(others) < len(names):
+            return f"({readers} NOT filters : ({' OR '.join(filter_token('record_type', n) for n in others)}))"
+        return f"(filters : ({' OR '.join(filter_token('record_type', n) for n in names)}) AND {readers})"
 
     _SOURCE = "(SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :m) m JOIN search_document d {hint}ON d.id = m.id"
 
@@ -91,10 +106,13 @@ class _Postgres:
             conditions.append(f"{column} @@ to_tsquery('simple', :t)")
         groups = []
         for i, (names, tokens) in enumerate(_reader_groups(identity, suggesting=suggesting)):
-            params[f"g{i}"] = " | ".join(filter_token("record_type", n) for n in names)
             params[f"r{i}"] = " | ".join(tokens)
-            groups.append(f"(to_tsvector('simple'::regconfig, d.filters) @@ to_tsquery('simple', :g{i}) AND "
-                          f"to_tsvector('simple'::regconfig, d.readers) @@ to_tsquery('simple', :r{i}))")
+            readers = f"to_tsvector('simple'::regconfig, d.readers) @@ to_tsquery('simple', :r{i})"
+            if not names:
+                groups.append(readers)
+                continue
+            params[f"g{i}"] = " | ".join(filter_token("record_type", n) for n in names)
+            groups.append(f"(to_tsvector('simple'::regconfig, d.filters) @@ to_tsquery('simple', :g{i}) AND {readers})")
         conditions.append("(" + " OR ".join(groups) + ")")
         if filters:
             params["f"] = " & ".join("(" + " | ".join(filter_token(n, v) for v in vals) + ")"

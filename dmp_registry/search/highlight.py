@@ -7,7 +7,7 @@ import re
 
 from markupsafe import escape
 
-from .analysis import fold, stem
+from .analysis import term
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -15,7 +15,7 @@ _WORD = re.compile(r"[^\W_]+")
 def _matcher(clauses):
     exact = {t for c in clauses for t in c.terms}
     prefixes = tuple(c.terms[-1] for c in clauses if c.prefix)
-    return lambda word: (t := stem(fold(word))) in exact or (prefixes and t.startswith(prefixes))
+    return lambda word: (t := term(word)) in exact or (prefixes and t.startswith(prefixes))
 
 
 def mark(text: str, clauses, fragment: int | None = None) -> str | None:

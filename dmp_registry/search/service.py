@@ -77,7 +77,8 @@ def _unit_labels(ids: list[str]) -> dict:
     wanted = [uuid.UUID(i) for i in ids if _is_uuid(i)]
     if not wanted:
         return {}
-    return {str(u.id): dict(u.name or {}) for u in db.session.scalars(select(Unit).where(Unit.id.in_(wanted)))}
+    rows = db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted)))
+    return {str(unit_id): dict(name or {}) for unit_id, name in rows}
 
 
 def _is_uuid(value: str) -> bool:

@@ -27,14 +27,8 @@ import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import Corpus  # noqa: E402
 
-NB = ("fugl fugler fisk laks ørret elg rein lav mose insekter biller sommerfugler arkeologi funn gjenstander "
-      "utgravning kart foto dagbok brev herbarium samling registrering telling overvåking hekking fjell skog "
-      "myr kyst fjord elv innsjø Dovrefjell Trondheim Tromsø Trøndelag Malvik Røros Oppdal Namdalen Hitra "
-      "Frøya Snåsa Lierne").split()
-EN = ("bird birds fish salmon trout moose reindeer lichen moss insects beetles butterflies archaeology finds "
-      "objects excavation map photo diary letter herbarium collection survey count monitoring breeding "
-      "mountain forest bog coast fjord river lake").split()
 THEMES = ["ENVI", "AGRI", "EDUC", "SOCI", "TECH", "HEAL", "REGI", "GOVE"]
 
 
@@ -50,7 +44,7 @@ def make_app(db_url: str, es_url: str | None, prefix: str):
                        "SECRET_KEY": "bench", "DMP_BASE_URI": "https://bench.example"})
 
 
-def populate(app, records: int, rnd: random.Random) -> None:
+def populate(app, records: int, rnd: random.Random, corpus: Corpus) -> None:
     from dmp_registry.core.identity import system_identity
     from dmp_registry.core.uow import unit_of_work
     from dmp_registry.datasets.service import bulk_create_datasets
@@ -70,9 +64,8 @@ def populate(app, records: int, rnd: random.Random) -> None:
                 for _ in range(min(2000, records - start)):
                     backed = rnd.random() < 0.6
                     batch.append({
-                        "title": {"nb": " ".join(rnd.sample(NB, rnd.randint(3, 6))).capitalize(),
-                                  "en": " ".join(rnd.sample(EN, rnd.randint(3, 6))).capitalize()},
-                        "description": {"nb": " ".join(rnd.choices(NB, k=rnd.randint(8, 20)))},
+                        "title": {"nb": corpus.title(rnd, "nb"), "en": corpus.title(rnd, "en")},
+                        "description": {"nb": corpus.description(rnd)},
                         "unit_id": rnd.choice(unit_ids), "dataset_type": local("dataset-type", "research-data"),
                         "classification": CLASSIFICATION_RESTRICTED if rnd.random() < 0.1 else CLASSIFICATION_OPEN,
                         "themes": [f"http://publications.europa.eu/resource/authority/data-theme/{rnd.choice(THEMES)}"],
@@ -116,60 +109,47 @@ def serve(app) -> tuple[str, int]:
     return "127.0.0.1", server.server_port
 
 
-def queries(rnd: random.Random, n: int, prefix: bool) -> list[str]:
-    out = []
-    for _ in range(n):
-        words = rnd.sample(NB + EN, rnd.randint(1, 3))
-        if prefix:
-            words[-1] = words[-1][: max(3, len(words[-1]) // 2)] + "*"
-        out.append(" ".join(words))
-    return out
-
-
-def latency(address, qs: list[str], label: str) -> dict:
+def latency(address, qs: list[str], label: str, records: int) -> dict:
+    """Times each query over one keep-alive connection; also the median share of records it matched."""
     conn = http.client.HTTPConnection(*address)
-    times, engine = [], None
+    times, shares = [], []
     with progressbar(len(qs), label) as bar:
         for q in qs:
             started = time.perf_counter()
             conn.request("GET", "/api/v1/search/?" + urllib.parse.urlencode({"q": q}))
             body = conn.getresponse().read()
             times.append((time.perf_counter() - started) * 1000)
-            engine = engine or body[:200]
+            shares.append(json.loads(body)["total"] / records)
             bar.update(1)
     times.sort()
-    return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1], "n": len(times)}
+    return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1], "n": len(times),
+            "median_share": statistics.median(shares)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--corpus", choices=("zipf", "narrow"), default="zipf",
+                        help="text of the generated records and the queries (see scripts/bench/corpus.py)")
     parser.add_argument("--es", default=os.environ.get("ELASTICSEARCH_URL"))
+    parser.add_argument("--db", type=Path, help="keep the SQLite database here; an existing one is reused "
+                                                "as it is (no generation, no embedded reindex)")
     parser.add_argument("--out", type=Path, help="write JSON results here and an SVG chart of p50/p95 beside")
     args = parser.parse_args()
-    rnd = random.Random(4)
+    corpus = Corpus(args.corpus)
     results, latencies = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
-        db_url = f"sqlite:///{tmp}/bench.sqlite"
+        db_path = args.db or Path(tmp) / "bench.sqlite"
+        reuse = db_path.exists()
+        db_url = f"sqlite:///{db_path}"
         embedded = make_app(db_url, None, "bench")
-        with embedded.app_context():
-            from alembic import command
-
-            from dmp_registry.migrations import alembic_config
-            from dmp_registry.vocabularies.loader import load
-            from dmp_registry.core.uow import unit_of_work
-
-            command.upgrade(alembic_config(), "head")
-            with unit_of_work():
-                load(Path(embedded.config["DMP_VOCABULARY_DIR"]))
-        populate(embedded, args.records, rnd)
-        from lineage_bench import build_portfolio
-
-        build_portfolio(embedded, args.records, max(1, args.records // 10))
-        n, seconds = index_all(embedded, es=False)
-        results["embedded full reindex"] = f"{n} documents in {seconds:.1f} s ({n / seconds:,.0f}/s)"
-        print(results, flush=True)
+        if not reuse:
+            generate(embedded, args.records, corpus)
+            n, seconds = index_all(embedded, es=False)
+            results["embedded full reindex"] = f"{n} documents in {seconds:.1f} s ({n / seconds:,.0f}/s)"
+            print(results, flush=True)
+        documents = count_documents(embedded)
         apps = [("embedded (SQLite FTS5)", embedded)]
         if args.es:
             es_app = make_app(db_url, args.es, f"bench-{os.getpid()}")
@@ -180,10 +160,11 @@ def main() -> None:
         for label, app in apps:
             address = serve(app)
             for kind, prefix in (("1–3 words + facets", False), ("prefix + facets", True)):
-                qs = queries(random.Random(7), args.queries, prefix)
-                latency(address, qs[:20], f"warm-up {label}")
-                r = latency(address, qs, f"{label}: {kind}")
-                results[f"{label}, {kind}"] = f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms ({r['n']} queries)"
+                qs = corpus.queries(random.Random(7), args.queries, prefix)
+                latency(address, qs[:20], f"warm-up {label}", documents)
+                r = latency(address, qs, f"{label}: {kind}", documents)
+                results[f"{label}, {kind}"] = (f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms ({r['n']} queries, "
+                                               f"median query matches {r['median_share']:.2%} of {documents:,})")
                 latencies[f"{label}, {kind}"] = r
                 print(results, flush=True)
         if args.es:
@@ -192,7 +173,7 @@ def main() -> None:
             with es_app.app_context():
                 client.raw_client().indices.delete(index=f"bench-{os.getpid()}-*")
     print(f"\nsearch benchmark, {args.records:,} datasets + 2,000 systems + {args.records // 10:,} flows, "
-          f"{time.strftime('%Y-%m-%d')}, "
+          f"{args.corpus} corpus, {time.strftime('%Y-%m-%d %H:%M')}, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     for key, value in results.items():
         print(f"  {key}: {value}")
@@ -200,9 +181,37 @@ def main() -> None:
         from common import bar_chart_svg, machine
 
         args.out.write_text(json.dumps({"machine": machine(), "date": time.strftime("%Y-%m-%d"), "records": args.records,
-                                        "results": results, "latency_ms": latencies}, indent=2))
+                                        "corpus": args.corpus, "results": results, "latency_ms": latencies}, indent=2))
         rows = [(f"{k} {p}", r[p]) for k, r in latencies.items() for p in ("p50", "p95")]
         args.out.with_suffix(".svg").write_text(bar_chart_svg("Search latency (ms)", rows, "ms"))
+
+
+def generate(app, records: int, corpus: Corpus) -> None:
+    """A migrated database with the vocabularies, N datasets, and the lineage benchmark's portfolio."""
+    with app.app_context():
+        from alembic import command
+
+        from dmp_registry.core.uow import unit_of_work
+        from dmp_registry.migrations import alembic_config
+        from dmp_registry.vocabularies.loader import load
+
+        command.upgrade(alembic_config(), "head")
+        with unit_of_work():
+            load(Path(app.config["DMP_VOCABULARY_DIR"]))
+    populate(app, records, random.Random(4), corpus)
+    from lineage_bench import build_portfolio
+
+    build_portfolio(app, records, max(1, records // 10))
+
+
+def count_documents(app) -> int:
+    from sqlalchemy import func, select
+
+    from dmp_registry.core.db import db
+    from dmp_registry.search.store import SearchDocument
+
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(SearchDocument))
 
 
 if __name__ == "__main__":

@@ -75,3 +75,27 @@ def test_readers_who_may_see_it_get_highlights(client, indexed_corpus, curator, 
     result = _search(client, curator[2], q=SECRET)
     assert hits(result) == [str(indexed_corpus["insects"].id)]
     assert f"<mark>{SECRET}</mark>" in " ".join(result["items"][0]["highlight"]["description"])
+
+
+@pytest.mark.parametrize("suggesting", [False, True])
+@pytest.mark.parametrize("roles", [None, frozenset({"researcher"}), frozenset({"curator"})])
+def test_reader_groups_cover_each_type_with_its_own_rule(app, roles, suggesting):
+    """The embedded query's permission groups: every searchable type under exactly its own reader
+    tokens; a group without types only when one rule covers every type (it then needs no type
+    condition), never when suggesting leaves a type out."""
+    from dmp_registry.search.fallback import _reader_groups
+    from dmp_registry.search.registry import search_types
+
+    import uuid
+
+    identity = anonymous_identity if roles is None else Identity(user_id=uuid.uuid4(), roles=roles, name="someone")
+    wanted = {st.name: st.reader_tokens(identity) for st in search_types().values() if st.suggests or not suggesting}
+    groups = _reader_groups(identity, suggesting=suggesting)
+    covered = {}
+    for names, tokens in groups:
+        for name in names or [st.name for st in search_types().values()]:
+            assert name not in covered
+            covered[name] = tokens
+    assert covered == wanted
+    if not suggesting and len({tuple(t) for t in wanted.values()}) == 1:
+        assert groups == [([], list(next(iter(wanted.values()))))]
