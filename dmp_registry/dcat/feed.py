@@ -16,18 +16,22 @@ HYDRA = PREFIXES["hydra"]
 XSD_INTEGER = PREFIXES["xsd"] + "integer"
 
 
-def catalog_chunks(s: Settings, window: Window = Window(), batch: int = 1000) -> Iterator[list]:
-    """The whole catalogue: catalogue node, every public dataset, data services, the terms used."""
+def catalog_chunks(s: Settings, window: Window = Window(), batch: int = 1000, chunk: int = 250) -> Iterator[list]:
+    """The whole catalogue: catalogue node, every public dataset, data services, the terms used.
+    Datasets are read `batch` at a time (fewer queries) and turned into triples `chunk` at a time:
+    the triples and their text are most of the feed's memory."""
     concepts: dict = {}
     out: list = []
     lookups = records.Lookups()
     cat = catalog_triples(s, out, concepts)
     yield out
     for rows in records.iter_batches(window, batch, lookups):
-        out = []
-        links = [(cat, P["dataset"], dataset_triples(s, rec, out, concepts)) for rec in rows]
-        out += links  # after the batch: one run of the catalogue node, not one per dataset
-        yield out
+        for start in range(0, len(rows), chunk):
+            out = []
+            links = [(cat, P["dataset"], dataset_triples(s, rec, out, concepts)) for rec in rows[start:start + chunk]]
+            out += links  # after the datasets: one run of the catalogue node, not one per dataset
+            yield out
+        out = rows = None  # not held while the next batch is read
     yield _services(s, cat, concepts, lookups)
     out = []
     concept_triples(concepts, out)

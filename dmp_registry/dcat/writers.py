@@ -52,6 +52,15 @@ def _runs(chunk: list):
 _SUBJECT = itemgetter(0)
 
 
+def _released(parts: list) -> str:
+    """The joined text of a chunk, its pieces freed before the text is encoded and sent (each writer
+    also drops the chunk's triples before the next chunk is built): a chunk's triples, pieces, text
+    and bytes are never all alive at once."""
+    text = "".join(parts)
+    parts.clear()
+    return text
+
+
 # ---- N-Triples / Turtle --------------------------------------------------------------------
 def _iri(iri: str) -> str:
     if _IRI_BAD.search(iri):
@@ -96,7 +105,8 @@ def ntriples(chunks: Iterable[list]) -> Iterator[str]:
             head = _nt_term(subject) + " "
             for _s, p, o in run:
                 lines.append(f"{head}{preds[p]} {_literal(o, iris) if o.__class__ is Lit else terms[o]} .\n")
-        yield "".join(lines)
+        yield _released(lines)
+        del chunk
 
 
 _TTL_SEP = " ;\n    "
@@ -148,7 +158,8 @@ def turtle(chunks: Iterable[list]) -> Iterator[str]:
             body = _TTL_SEP.join([preds[p] + (_literal(o, names) if o.__class__ is Lit else terms[o])
                                   for _s, p, o in run])
             parts.append(f"{_nt_term(subject)}\n    {body} .\n\n")
-        yield "".join(parts)
+        yield _released(parts)
+        del chunk
 
 
 # ---- RDF/XML -------------------------------------------------------------------------------
@@ -177,7 +188,8 @@ def rdfxml(chunks: Iterable[list]) -> Iterator[str]:
                     raise ValueError(f"predicate {p} has no XML name: add its namespace to namespaces.PREFIXES")
                 parts.append(f"    <{tag}{_xml_object(o, tag)}\n")
             parts.append("  </rdf:Description>\n")
-        yield "".join(parts)
+        yield _released(parts)
+        del chunk
     yield "</rdf:RDF>\n"
 
 
@@ -206,7 +218,8 @@ def jsonld(chunks: Iterable[list]) -> Iterator[str]:
         for subject, run in _runs(chunk):
             parts.append(("\n  " if first else ",\n  ") + _node(subject, run, names))
             first = False
-        yield "".join(parts)
+        yield _released(parts)
+        del chunk
     yield "\n]}\n"
 
 

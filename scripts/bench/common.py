@@ -50,13 +50,21 @@ def postgres_url():
         subprocess.run(["bash", str(ROOT / "scripts/pg/stop.sh"), f"{work}/pg"], capture_output=True)
 
 
+def app_on(url: str, **config):
+    """The benchmarks' app configuration on an existing database."""
+    from dmp_registry import create_app
+
+    return create_app({"DMP_DATABASE_URL": url, "DMP_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                       "SECRET_KEY": "bench", "DMP_BASE_URI": "https://bench.example",
+                       "DMP_SEARCH_DRAIN_IN_PROCESS": False, **config})
+
+
 def fresh_app(url: str, **config):
     """An app on an empty, migrated database with vocabularies loaded. Search indexing after each
     commit is off unless asked for: these benchmarks measure the database paths; indexing has its
     own benchmark (scripts/bench/search_bench.py)."""
     from sqlalchemy import text
 
-    from dmp_registry import create_app
     from dmp_registry.core.db import db
     from dmp_registry.core.uow import unit_of_work
     from dmp_registry.migrations import alembic_config
@@ -64,9 +72,7 @@ def fresh_app(url: str, **config):
 
     from alembic import command
 
-    app = create_app({"DMP_DATABASE_URL": url, "DMP_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "SECRET_KEY": "bench", "DMP_BASE_URI": "https://bench.example",
-                      "DMP_SEARCH_DRAIN_IN_PROCESS": False, **config})
+    app = app_on(url, **config)
     with app.app_context():
         if db.dialect == "postgresql":
             with db.engine.begin() as conn:
