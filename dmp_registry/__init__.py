@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.exceptions import HTTPException
 
 from .config import KNOWN_KEYS, DefaultConfig
 
@@ -50,12 +51,60 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import dmp
 
     app.cli.add_command(dmp)
-    # Everything built so far (modules, mappers, compiled dumpers, templates) lives as long as the
-    # process: move it out of the garbage collector's sight, so full collections during requests
-    # scan only what requests allocate (the collector's pauses were the p95 of list pages).
+    _freeze_startup_heap()
+    return app
+
+
+def create_feed_app(config: dict | None = None) -> Flask:
+    """Only the public RDF endpoints (/catalog and the per-record documents), for a worker that a
+    proxy sends harvesters to: the same feed code without the API, the pages and their schemas and
+    templates, so the process is ~20 MiB smaller (docs/dcat.md, "A worker for harvesters"). Pages a
+    browser asks for live in the full registry, at DMP_BASE_URI."""
+    app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"))
+    _configure(app, config)
+    from . import models  # noqa: F401
+    from .dcat import api as dcat_api, crosswalk
+    from .extensions import db
+
+    db.init_app(app)
+    crosswalk.check_all()
+    app.register_blueprint(dcat_api.bp)
+    app.url_build_error_handlers.append(_page_in_registry)
+    app.register_error_handler(HTTPException, _plain_error)
+    _freeze_startup_heap()
+    return app
+
+
+_PAGES = {"dataset_pages.list": "/datasets/", "dataset_pages.detail": "/datasets/{dataset_id}"}
+
+
+def _page_in_registry(error, endpoint: str, values: dict) -> str:
+    """URL of a page the feed worker does not serve: the same path in the full registry."""
+    from flask import current_app
+
+    if endpoint not in _PAGES:
+        raise error
+    return current_app.config["DMP_BASE_URI"].rstrip("/") + _PAGES[endpoint].format(**values)
+
+
+_STATUS_NB = {400: "Ugyldig forespørsel", 404: "Ikke funnet", 405: "Metoden er ikke tillatt",
+              406: "Formatet kan ikke leveres"}
+
+
+def _plain_error(exc: HTTPException):
+    """Errors of the feed worker as plain text in bokmål and English (no templates in this process)."""
+    text = f"{exc.code} {_STATUS_NB.get(exc.code, exc.name)} / {exc.name}\n"
+    if exc.code == 400 and exc.description:
+        text += exc.description + "\n"
+    return text, exc.code, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _freeze_startup_heap() -> None:
+    """Everything built so far (modules, mappers, compiled dumpers, templates) lives as long as the
+    process: move it out of the garbage collector's sight, so full collections during requests
+    scan only what requests allocate (the collector's pauses were the p95 of list pages)."""
     gc.collect()
     gc.freeze()
-    return app
 
 
 def _configure(app: Flask, config: dict | None) -> None:

@@ -37,21 +37,27 @@ def _rss_mib(reset: bool = False) -> float:
     return float("nan")
 
 
-def feed_run(url: str, ext: str) -> dict:
-    """The whole feed in one format, served by a fresh registry process (as a server worker would
-    be): time, first byte, size, and that process's peak RSS. The benchmark's own process has made
-    100,000 datasets and is not what serves a harvester."""
+def feed_run(url: str, ext: str, kind: str = "registry") -> dict:
+    """The whole feed in one format, served by a fresh process (as a server worker would be): the
+    full registry app, or the feed-only app (`create_feed_app`). Time, first byte, size, and that
+    process's peak RSS: the benchmark's own process has made 100,000 datasets and is not what
+    serves a harvester."""
     import subprocess
 
-    out = subprocess.run([sys.executable, __file__, "--feed-worker", ext, "--worker-url", url],
+    out = subprocess.run([sys.executable, __file__, "--feed-worker", ext, "--worker-url", url, "--worker-app", kind],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def feed_worker(url: str, ext: str) -> dict:
+def feed_worker(url: str, ext: str, kind: str) -> dict:
     from common import app_on
 
-    app = app_on(url)
+    if kind == "feed-only":
+        from dmp_registry import create_feed_app
+
+        app = create_feed_app({"DMP_DATABASE_URL": url, "SECRET_KEY": "bench", "DMP_BASE_URI": "https://bench.example"})
+    else:
+        app = app_on(url)
     client = app.test_client()
     client.get("/catalog.ttl?page_size=1").close()  # first request: connections, caches, lazy imports
     base = _rss_mib(reset=True)
@@ -125,6 +131,7 @@ def run(url: str, n: int, n_rdflib: int, repeat: int) -> dict:
         with app.app_context(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
     result["fast"] = {ext: feed_run(url, ext) for ext in FORMATS}
+    result["feed_only_app"] = {ext: feed_run(url, ext, "feed-only") for ext in FORMATS}
     result["rdflib"] = {ext: {**rdflib_run(app, ext, n_rdflib), "datasets": n_rdflib} for ext in FORMATS}
     for ext in FORMATS:
         fast_rate = n / result["fast"][ext]["seconds"]
@@ -145,9 +152,10 @@ def run(url: str, n: int, n_rdflib: int, repeat: int) -> dict:
 @click.option("--out", type=click.Path(path_type=Path))
 @click.option("--feed-worker", "worker_format", type=click.Choice(FORMATS), hidden=True)
 @click.option("--worker-url", hidden=True)
-def main(n, n_rdflib, db, repeat, out, worker_format, worker_url):
+@click.option("--worker-app", type=click.Choice(["registry", "feed-only"]), default="registry", hidden=True)
+def main(n, n_rdflib, db, repeat, out, worker_format, worker_url, worker_app):
     if worker_format:  # one whole feed in a fresh process (feed_run)
-        click.echo(json.dumps(feed_worker(worker_url, worker_format)))
+        click.echo(json.dumps(feed_worker(worker_url, worker_format, worker_app)))
         return
     with (postgres_url() if db == "postgresql" else nullcontext(None)) as pg:
         url = pg or f"sqlite:///{tempfile.mkdtemp(prefix='dmp-dcat-bench.')}/bench.sqlite"
