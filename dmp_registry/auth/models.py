@@ -21,6 +21,7 @@ class User(RecordMixin, Base):
     person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     oidc_subject: Mapped[str | None] = mapped_column(String(300), unique=True)
+    language: Mapped[str | None] = mapped_column(String(5))  # chosen UI language: pages after login, e-mails
 
     person: Mapped[Person | None] = relationship()
 

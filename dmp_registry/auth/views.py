@@ -18,8 +18,9 @@ LOGIN_FIELDS = (Field("username", _l("User name"), required=True, autocomplete="
 
 
 def start_session(user) -> None:
-    """A new session for the signed-in user (no fixation: the old one, and its CSRF token, go)."""
-    lang = session.get("lang")
+    """A new session for the signed-in user (no fixation: the old one, and its CSRF token, go).
+    The language chosen before signing in wins; else the one the user chose last time."""
+    lang = session.get("lang") or user.language
     session.clear()
     session.permanent = True
     session["user_id"] = str(user.id)

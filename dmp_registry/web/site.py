@@ -60,4 +60,20 @@ def set_language(code):
     if code not in current_app.config["DMP_LANGUAGES"]:
         abort(404)
     session["lang"] = code
+    _remember_language(code)
     return redirect(safe_next(request.args.get("next")), 303)
+
+
+def _remember_language(code: str) -> None:
+    """A signed-in user's choice is kept on the account: their next session and the e-mails the
+    registry sends them (plans/mail.py) use it."""
+    from ..auth.models import User
+    from ..core.uow import unit_of_work
+
+    identity = current_identity()
+    if identity.user_id is None:
+        return
+    with unit_of_work() as s:
+        user = s.get(User, identity.user_id)
+        if user is not None and user.language != code:
+            user.language = code

@@ -29,6 +29,8 @@ if wanted search; then
     ELASTICSEARCH_URL="$(bash scripts/elasticsearch/start.sh "$work/es" | tail -n 1)"
   fi
   "$PY" scripts/bench/search_bench.py --records "$N" --es "$ELASTICSEARCH_URL" --out docs/bench/search.json
+  "$PY" scripts/bench/search_bench.py --records "$N" --es "$ELASTICSEARCH_URL" --corpus narrow \
+    --out docs/bench/search-narrow.json
 fi
 wanted dcat && "$PY" scripts/bench/dcat_bench.py --datasets "$N" --out docs/bench/dcat.json
 wanted priorities && "$PY" scripts/bench/priorities_bench.py --datasets "$N" --db postgresql --db sqlite --out docs/bench/priorities.json

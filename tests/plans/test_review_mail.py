@@ -202,3 +202,31 @@ def test_a_plan_without_reviewer_goes_to_the_curators(make_plan, create_user, sm
         review.submit(owner, plan.id)
     messages = _wait_for(smtp_sink, 1)
     assert [rcpts for rcpts, _m in messages] == [sorted(_emails(curator))]
+
+
+def test_mail_and_next_session_follow_the_language_a_user_chose(app, team, smtp_sink):
+    """A signed-in user who switches to English gets English e-mail about a bokmål plan (the others
+    still get bokmål), and their next session starts in English."""
+    from dmp_registry.auth.models import User
+    from dmp_registry.core.db import db
+
+    from ..web.conftest import page_csrf
+
+    plan, owner, coauthor, reviewer = team("nb")
+    username = db.session.get(User, reviewer.user_id).username
+
+    def signed_in():
+        client = app.test_client()
+        response = client.post("/login", data={"username": username, "password": "a-long-password",
+                                               "csrf_token": page_csrf(client)})
+        assert response.status_code == 303
+        return client
+
+    assert signed_in().get("/language/en?next=/").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(User, reviewer.user_id).language == "en"
+    with unit_of_work():
+        review.submit(owner, plan.id)
+    languages = {rcpts[0]: m["Content-Language"] for rcpts, m in _wait_for(smtp_sink, 2)}
+    assert languages == {_emails(reviewer).pop(): "en", _emails(coauthor).pop(): "nb"}
+    assert '<html lang="en"' in signed_in().get("/").get_data(as_text=True)
