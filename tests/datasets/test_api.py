@@ -41,7 +41,6 @@ def test_create_and_read_back(client, curator, create_unit, create_person):
     assert body["publication_status"]["notation"] == "unpublished"
 
 
-
 def test_creators_keep_the_order_given(client, curator, create_unit, create_person):
     """The first creator is the dataset's dct:creator: the order given is stored, and a new order
     replaces it."""
@@ -65,6 +64,7 @@ def test_creators_keep_the_order_given(client, curator, create_unit, create_pers
     assert stored() == [(str(first.id), 0), (str(second.id), 1)]
     assert [c["id"] for c in client.get(f"{URL}{created['id']}", headers=curator[2]).json["creators"]] == \
         [str(first.id), str(second.id)]
+
 
 BAD_FIELDS = [
     ("title", {}, "no language"),
