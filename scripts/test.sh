@@ -44,6 +44,8 @@ export DMP_TEST_OIDC_URL
 
 # --- the suite, on both databases ------------------------------------------------------
 mkdir -p test-artifacts
+echo "== flake8" >&2
+"$(dirname "$PY")/flake8" dmp_registry tests scripts || status=1
 echo "== suite on SQLite" >&2
 "$PY" -m pytest -p no:cacheprovider --junitxml=test-artifacts/sqlite.xml || status=1
 echo "== suite on PostgreSQL" >&2
