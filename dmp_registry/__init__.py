@@ -58,8 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
 def create_feed_app(config: dict | None = None) -> Flask:
     """Only the public RDF endpoints (/catalog and the per-record documents), for a worker that a
     proxy sends harvesters to: the same feed code without the API, the pages and their schemas and
-    templates, so the process is ~20 MiB smaller (docs/dcat.md, "A worker for harvesters"). Pages a
-    browser asks for live in the full registry, at DMP_BASE_URI."""
+    templates, so the process is ~15 MiB smaller (docs/operations.md, "A worker for harvesters";
+    measurements in docs/dcat.md). Pages a browser asks for live in the full registry, at DMP_BASE_URI."""
     app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"))
     _configure(app, config)
     from . import models  # noqa: F401
@@ -68,7 +68,10 @@ def create_feed_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     crosswalk.check_all()
+    from .web.security import security_headers
+
     app.register_blueprint(dcat_api.bp)
+    app.after_request(security_headers)  # the same headers as the registry's responses
     app.url_build_error_handlers.append(_page_in_registry)
     app.register_error_handler(HTTPException, _plain_error)
     _freeze_startup_heap()
@@ -96,7 +99,9 @@ def _plain_error(exc: HTTPException):
     text = f"{exc.code} {_STATUS_NB.get(exc.code, exc.name)} / {exc.name}\n"
     if exc.code == 400 and exc.description:
         text += exc.description + "\n"
-    return text, exc.code, {"Content-Type": "text/plain; charset=utf-8"}
+    headers = dict(exc.get_headers())  # e.g. Allow on a 405
+    headers["Content-Type"] = "text/plain; charset=utf-8"
+    return text, exc.code, headers
 
 
 def _freeze_startup_heap() -> None:

@@ -30,6 +30,8 @@ class UserOut(RecordOut):
     roles = fields.List(fields.String())
     person_id = fields.UUID(allow_none=True)
     active = fields.Boolean()
+    language = fields.String(allow_none=True, dump_only=True,
+                             metadata={"description": "UI language the user last chose (pages, e-mails)"})
 
 
 class UserArgs(PageArgs):

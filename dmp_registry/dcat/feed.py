@@ -31,7 +31,7 @@ def catalog_chunks(s: Settings, window: Window = Window(), batch: int = 1000, ch
             links = [(cat, P["dataset"], dataset_triples(s, rec, out, concepts)) for rec in rows[start:start + chunk]]
             out += links  # after the datasets: one run of the catalogue node, not one per dataset
             yield out
-        out = rows = None  # not held while the next batch is read
+        out = rows = None  # not held while the next batch is read (iter_batches drops its own reference)
     yield _services(s, cat, concepts, lookups)
     out = []
     concept_triples(concepts, out)

@@ -154,10 +154,11 @@ def iter_batches(window: Window = Window(), batch: int = 1000, lookups: Lookups 
         rows = page_rows(Window(after, window.before, window.modified_since, window.ids), batch)
         if not rows:
             return
+        full, after = len(rows) == batch, rows[-1]["id"]
         yield attach(rows, lookups, window)
-        if len(rows) < batch:
+        rows = None  # the consumer's batch is not kept alive while the next one is read
+        if not full:
             return
-        after = rows[-1]["id"]
 
 
 class Lookups:

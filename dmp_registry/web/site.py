@@ -66,14 +66,17 @@ def set_language(code):
 
 def _remember_language(code: str) -> None:
     """A signed-in user's choice is kept on the account: their next session and the e-mails the
-    registry sends them (plans/mail.py) use it."""
+    registry sends them (plans/mail.py) use it. A preference, not an edit of the account: written
+    without bumping the account's version (an admin's edit in progress stays valid) or a history entry."""
+    from sqlalchemy import update
+
     from ..auth.models import User
     from ..core.uow import unit_of_work
 
     identity = current_identity()
     if identity.user_id is None:
         return
+    table = User.__table__
     with unit_of_work() as s:
-        user = s.get(User, identity.user_id)
-        if user is not None and user.language != code:
-            user.language = code
+        s.execute(update(table).where(table.c.id == identity.user_id, table.c.language.is_distinct_from(code))
+                  .values(language=code, updated_at=table.c.updated_at))  # not Core's onupdate either

@@ -2,7 +2,7 @@
 
 * ``narrow``: every title and description is drawn uniformly from ~45 museum words per language, so
   one word matches about a quarter of all records. A stress case for ranking and facet counting.
-* ``zipf``: a vocabulary of ~700 words per language (the museum words below, Norwegian places and
+* ``zipf``: a vocabulary of ~800 words per language (the museum words below, Norwegian places and
   species, and every word of the bundled vocabularies' nb/en labels) with Zipf-distributed word
   frequencies (s = 1, ranks shuffled with a fixed seed), as natural-language text has.
 
@@ -89,9 +89,9 @@ class Corpus:
         return " ".join(self.words(rnd, lang, rnd.randint(8, 20)))
 
     def queries(self, rnd: random.Random, n: int, prefix: bool) -> list[str]:
-        """1–3 distinct words of a title drawn like the records' titles (known-item search: each query
-        could have been typed by someone who remembers part of a title); with ``prefix`` the last word
-        is cut to a prefix*."""
+        """1–3 distinct words of a title drawn like the records' titles (a new draw, not an existing
+        record's title: the words are as frequent as in titles); with ``prefix`` the last word is cut
+        to a prefix*."""
         out = []
         while len(out) < n:
             words = list(dict.fromkeys(self.title(rnd, rnd.choice(("nb", "en"))).lower().split()))

@@ -22,6 +22,8 @@ def test_same_bytes_as_the_registry(client, feed_client, demo, path):
     full, feed = client.get(path), feed_client.get(path)
     assert full.status_code == feed.status_code == 200
     assert full.data == feed.data and full.headers["ETag"] == feed.headers["ETag"]
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+        assert feed.headers[header] == full.headers[header]
 
 
 def test_record_documents_and_conditional_requests(client, feed_client, create_dataset):
@@ -50,5 +52,7 @@ def test_errors_in_bokmal_and_english_and_never_a_500(feed_client):
     assert "page_size" in bad.get_data(as_text=True)
     missing = feed_client.get("/api/v1/datasets/")
     assert missing.status_code == 404 and "Ikke funnet / Not Found" in missing.get_data(as_text=True)
+    wrong_method = feed_client.post("/catalog.ttl")
+    assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["Allow"]
     unknown = feed_client.get("/datasets/00000000-0000-0000-0000-000000000000.ttl")
     assert unknown.status_code == 404

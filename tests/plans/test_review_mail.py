@@ -222,9 +222,11 @@ def test_mail_and_next_session_follow_the_language_a_user_chose(app, team, smtp_
         assert response.status_code == 303
         return client
 
+    version = db.session.get(User, reviewer.user_id).version
     assert signed_in().get("/language/en?next=/").status_code == 303
     db.session.expire_all()
-    assert db.session.get(User, reviewer.user_id).language == "en"
+    user = db.session.get(User, reviewer.user_id)
+    assert user.language == "en" and user.version == version  # a preference: an admin's edit stays valid
     with unit_of_work():
         review.submit(owner, plan.id)
     languages = {rcpts[0]: m["Content-Language"] for rcpts, m in _wait_for(smtp_sink, 2)}

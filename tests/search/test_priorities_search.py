@@ -112,3 +112,14 @@ def test_priority_band_aggregates_as_a_facet_in_elasticsearch(assessed, drain, e
     filters = [{"term": {"securing_band.uri": risky_band}}, {"terms": {"readers": [owner_token]}}]
     filtered = es.search(index=index, query={"bool": {"filter": filters}})
     assert str(made["risky"].id) in {h["_id"] for h in filtered["hits"]["hits"]}
+
+
+def test_assessments_are_never_suggested(client, assessed, curator, drain, engine):
+    """Autocomplete offers the dataset's title once: a curator reads the assessment that repeats it, but
+    suggestions leave assessments out (for a curator the query says which types it is not)."""
+    made, owner, _outsider = assessed
+    drain()
+    for headers in (curator[2], owner[2]):
+        body = client.get("/api/v1/search/suggest", query_string={"q": "Gravdag"}, headers=headers).json
+        assert [s["record_type"] for s in body["suggestions"]] == ["dataset"]
+    assert _found(client, curator[2], q="gravdagbøker") == {str(made["risky"].id)}  # searching does find it
