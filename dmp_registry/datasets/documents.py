@@ -102,7 +102,7 @@ def _rows(table, where, *order) -> list[SimpleNamespace]:
     stmt = select(*table.c).where(where)
     if order:
         stmt = stmt.order_by(*order)
-    return [SimpleNamespace(**row._mapping) for row in db.session.execute(stmt)]
+    return [SimpleNamespace(**row._mapping) for row in db.session.execute(stmt).all()]  # one fetchall
 
 
 def _by_id(model, ids) -> dict:
