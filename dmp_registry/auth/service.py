@@ -6,7 +6,7 @@ import hmac
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.db import db, utcnow
@@ -99,6 +99,14 @@ class UserService(RecordService):
             check_password_hash(_DUMMY_HASH, password)  # same time whether or not the user exists
             return None
         return user if check_password_hash(user.password_hash, password) else None
+
+    def remember_language(self, user_id, code: str) -> None:
+        """The UI language a user chose, kept for their next session and the e-mails they get
+        (plans/mail.py). A preference, not an edit of the account: no version bump (an admin's edit
+        in progress stays valid), no history entry, not even `updated_at`. Flushes; the caller commits."""
+        table = User.__table__
+        db.session.execute(update(table).where(table.c.id == user_id, table.c.language.is_distinct_from(code))
+                           .values(language=code, updated_at=table.c.updated_at))  # not Core's onupdate
 
     # ---- tokens ------------------------------------------------------------------------
     def list_tokens(self, identity, user_id):

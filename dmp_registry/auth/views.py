@@ -19,13 +19,17 @@ LOGIN_FIELDS = (Field("username", _l("User name"), required=True, autocomplete="
 
 def start_session(user) -> None:
     """A new session for the signed-in user (no fixation: the old one, and its CSRF token, go).
-    The language chosen before signing in wins; else the one the user chose last time."""
-    lang = session.get("lang") or user.language
+    A language chosen before signing in wins and is kept on the account (so pages and e-mails
+    agree); else the one the user chose last time."""
+    chosen = session.get("lang")
     session.clear()
     session.permanent = True
     session["user_id"] = str(user.id)
-    if lang:
-        session["lang"] = lang
+    if chosen and chosen != user.language:
+        with unit_of_work():
+            user_service.remember_language(user.id, chosen)
+    if chosen or user.language:
+        session["lang"] = chosen or user.language
 
 
 @bp.route("/login", methods=["GET", "POST"], endpoint="login")

@@ -7,8 +7,10 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy import func, select
 
 from ..auth.current import current_identity
+from ..auth.service import user_service
 from ..core.db import db
 from ..core.history import ChangeRecord
+from ..core.uow import unit_of_work
 from ..datasets.models import Dataset
 from ..datasets.service import dataset_service
 from .options import unit_names
@@ -60,23 +62,8 @@ def set_language(code):
     if code not in current_app.config["DMP_LANGUAGES"]:
         abort(404)
     session["lang"] = code
-    _remember_language(code)
-    return redirect(safe_next(request.args.get("next")), 303)
-
-
-def _remember_language(code: str) -> None:
-    """A signed-in user's choice is kept on the account: their next session and the e-mails the
-    registry sends them (plans/mail.py) use it. A preference, not an edit of the account: written
-    without bumping the account's version (an admin's edit in progress stays valid) or a history entry."""
-    from sqlalchemy import update
-
-    from ..auth.models import User
-    from ..core.uow import unit_of_work
-
     identity = current_identity()
-    if identity.user_id is None:
-        return
-    table = User.__table__
-    with unit_of_work() as s:
-        s.execute(update(table).where(table.c.id == identity.user_id, table.c.language.is_distinct_from(code))
-                  .values(language=code, updated_at=table.c.updated_at))  # not Core's onupdate either
+    if identity.user_id is not None:  # kept on the account too: next session, e-mails
+        with unit_of_work():
+            user_service.remember_language(identity.user_id, code)
+    return redirect(safe_next(request.args.get("next")), 303)

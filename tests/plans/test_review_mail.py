@@ -232,3 +232,20 @@ def test_mail_and_next_session_follow_the_language_a_user_chose(app, team, smtp_
     languages = {rcpts[0]: m["Content-Language"] for rcpts, m in _wait_for(smtp_sink, 2)}
     assert languages == {_emails(reviewer).pop(): "en", _emails(coauthor).pop(): "nb"}
     assert '<html lang="en"' in signed_in().get("/").get_data(as_text=True)
+
+
+def test_a_language_chosen_before_signing_in_is_kept_on_the_account(app, team):
+    from dmp_registry.auth.models import User
+    from dmp_registry.core.db import db
+
+    from ..web.conftest import page_csrf
+
+    _plan, _owner, coauthor, _reviewer = team("nb")
+    client = app.test_client()
+    assert client.get("/language/en?next=/").status_code == 303  # not signed in yet: the session only
+    response = client.post("/login", data={"username": db.session.get(User, coauthor.user_id).username,
+                                           "password": "a-long-password", "csrf_token": page_csrf(client)})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(User, coauthor.user_id).language == "en"
+    assert '<html lang="en"' in client.get("/").get_data(as_text=True)
