@@ -18,15 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"))  # templates/ and static/ beside this file
-    _configure(app, config)
-
+    app = _app_with_database(config)
     from flask_smorest import Api
 
-    from . import models  # noqa: F401  - every model registered before anything maps
-    from .extensions import db
-
-    db.init_app(app)
     from . import search
 
     search.init_app(app)  # after db: its teardown drains the outbox before the session goes
@@ -43,10 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     oidc.init_app(app)  # OpenID Connect login when DMP_OIDC_ISSUER is set
     for blueprint in web.blueprints():  # HTML pages: home, datasets, organisation, admin, login
         app.register_blueprint(blueprint)
-    from .dcat import api as dcat_api, crosswalk
-
-    crosswalk.check_all()  # a broken crosswalk table stops the app instead of producing a broken feed
-    app.register_blueprint(dcat_api.bp)  # RDF: /catalog, /datasets/<id>.ttl … (public records only)
+    _register_feed(app)
 
     from .cli import dmp
 
@@ -60,22 +51,32 @@ def create_feed_app(config: dict | None = None) -> Flask:
     proxy sends harvesters to: the same feed code without the API, the pages and their schemas and
     templates, so the process is ~15 MiB smaller (docs/operations.md, "A worker for harvesters";
     measurements in docs/dcat.md). Pages a browser asks for live in the full registry, at DMP_BASE_URI."""
-    app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"))
-    _configure(app, config)
-    from . import models  # noqa: F401
-    from .dcat import api as dcat_api, crosswalk
-    from .extensions import db
-
-    db.init_app(app)
-    crosswalk.check_all()
+    app = _app_with_database(config)
     from .web.security import security_headers
 
-    app.register_blueprint(dcat_api.bp)
+    _register_feed(app)
     app.after_request(security_headers)  # the same headers as the registry's responses
     app.url_build_error_handlers.append(_page_in_registry)
     app.register_error_handler(HTTPException, _plain_error)
     _freeze_startup_heap()
     return app
+
+
+def _app_with_database(config: dict | None) -> Flask:
+    app = Flask(__name__, instance_path=str(PROJECT_DIR / "instance"))  # templates/ and static/ beside this file
+    _configure(app, config)
+    from . import models  # noqa: F401  - every model registered before anything maps
+    from .extensions import db
+
+    db.init_app(app)
+    return app
+
+
+def _register_feed(app: Flask) -> None:
+    from .dcat import api as dcat_api, crosswalk
+
+    crosswalk.check_all()  # a broken crosswalk table stops the app instead of producing a broken feed
+    app.register_blueprint(dcat_api.bp)  # RDF: /catalog, /datasets/<id>.ttl … (public records only)
 
 
 _PAGES = {"dataset_pages.list": "/datasets/", "dataset_pages.detail": "/datasets/{dataset_id}"}
