@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 import uuid
+from typing import Iterator
 
 import orjson
 
@@ -192,3 +193,21 @@ def bulk_insert(session, table, rows: list[dict]) -> None:
             values = [row.get(name) for name in given]
             values += [d.arg if d.is_scalar else d.arg(None) for d in defaults.values()]
             copy.write_row([v if proc is None or v is None else proc(v) for proc, v in zip(processors, values)])
+
+
+def copy_rows(session, stmt, settings: dict | None = None) -> Iterator[tuple]:
+    """The rows of a Core select on PostgreSQL, streamed with COPY TO: the server produces rows while
+    the caller consumes them. `settings` are planner settings for this statement only.
+
+    Inside a savepoint that is always rolled back: it undoes the settings, and a consumer that stops
+    early (a harvester hanging up) leaves the session's transaction usable. COPY takes no server-side
+    parameters, so values are rendered as literals by their column types."""
+    connection = session.connection()
+    sql = stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    raw = connection.connection.driver_connection
+    with raw.transaction(force_rollback=True), raw.cursor() as cursor:
+        for name, value in (settings or {}).items():
+            cursor.execute("SELECT set_config(%s, %s, true)", (name, value))
+        with cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
+            copy.set_types(["text"] * len(stmt.selected_columns))
+            yield from copy.rows()

@@ -13,7 +13,7 @@ from functools import lru_cache
 from ..vocabularies.service import concept_cache
 from . import uris
 from .crosswalk import crosswalk
-from .terms import C, P, WKT, XSD_ANYURI, XSD_DATE, XSD_HEX, Blank, Settings, date, emitter, lang_lits, lit
+from .terms import C, P, WKT, XSD_ANYURI, XSD_DATE, XSD_HEX, Blank, Settings, compact_id, date, emitter, lang_lits, lit
 
 NESTED_OR_SPECIAL = {"id", "publisher", "byte_size", "licence", "endpoint_urls"}
 AUTHOR_ROLE = "http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/author"
@@ -91,7 +91,7 @@ def _contact(ds: str, rec: dict, own: list, more: list) -> None:
     contact = rec.get("contact")
     if not contact:
         return
-    node = Blank(f"c{rec['id'].hex}")
+    node = Blank(f"c{compact_id(rec['id'])}")
     # An organisational contact (the unit), reached through the contact person's address: no personal name.
     own.append((ds, P["contactPoint"], node))
     more += [(node, P["type"], C["VOrganization"]), (node, P["type"], C["Kind"])]
@@ -105,7 +105,7 @@ def _creators(s: Settings, ds: str, rec: dict, own: list, more: list, concepts: 
         agent = f"https://orcid.org/{person['orcid']}" if person.get("orcid") else uris.person_uri(person["id"], s.base)
         if n == 0:  # DCAT-AP-NO allows one dct:creator; every creator is a qualified attribution
             own.append((ds, P["creator"], agent))
-        node = Blank(f"a{rec['id'].hex}n{n}")
+        node = Blank(f"a{compact_id(rec['id'])}n{n}")
         own.append((ds, P["qualifiedAttribution"], node))
         more += [(node, P["type"], C["Attribution"]), (node, P["agent"], agent), (node, P["hadRole"], AUTHOR_ROLE),
                  (agent, P["type"], C["Person"]), (agent, P["type"], C["Agent"]), (agent, P["name"], lit(person["name"]))]
@@ -117,7 +117,7 @@ def _temporal(ds: str, rec: dict, own: list, more: list) -> None:
     start, end = rec.get("temporal_start"), rec.get("temporal_end")
     if not (start or end):
         return
-    node = Blank(f"t{rec['id'].hex}")
+    node = Blank(f"t{compact_id(rec['id'])}")
     own.append((ds, P["temporal"], node))
     more.append((node, P["type"], C["PeriodOfTime"]))
     if start:
@@ -162,7 +162,7 @@ def _spatial(ds: str, rec: dict, own: list, more: list) -> None:
 def _doi(ds: str, rec: dict, own: list, more: list) -> None:
     if not rec.get("doi"):
         return
-    node = Blank(f"i{rec['id'].hex}")
+    node = Blank(f"i{compact_id(rec['id'])}")
     own.append((ds, P["adms_identifier"], node))
     more += [(node, P["type"], C["Identifier"]),
              (node, P["notation"], lit(f"https://doi.org/{rec['doi']}", None, XSD_ANYURI)),
@@ -189,7 +189,7 @@ def distribution_triples(s: Settings, dist: dict, rec: dict, out: list, concepts
     if dist.get("byte_size") is not None:
         own.append((node, "http://www.w3.org/ns/dcat#byteSize", lit(str(dist["byte_size"]), None, s.byte_size_type)))
     if _checksum_allowed(s, dist):
-        check = Blank(f"k{dist['id'].hex}")
+        check = Blank(f"k{compact_id(dist['id'])}")
         # SEMIC's 3.0.1 shapes demand the https form of the SPDX namespace; DCAT-AP-NO the real (http) one
         spdx = "http://spdx.org/rdf/terms#" if s.profile == "dcat-ap-no" else "https://spdx.org/rdf/terms#"
         algorithm = spdx + "checksumAlgorithm_" + dist["checksum_algorithm"].lower().replace("-", "")
@@ -216,7 +216,7 @@ def flow_triples(s: Settings, ds: str, flow: dict, own: list, more: list, concep
     else:
         source = uris.data_service_uri(flow["source_system_id"], s.base)
     activity = uris.flow_uri(flow["id"], s.base)
-    derivation, relation = Blank(f"d{flow['id'].hex}"), Blank(f"r{flow['id'].hex}")
+    derivation, relation = Blank(f"d{compact_id(flow['id'])}"), Blank(f"r{compact_id(flow['id'])}")
     own += [(ds, P["wasDerivedFrom"], source), (ds, P["qualifiedDerivation"], derivation),
             (ds, P["qualifiedRelation"], relation)]
     more += [(derivation, P["type"], C["Derivation"]), (derivation, P["entity"], source),

@@ -37,7 +37,7 @@ def wants_rdf() -> bool:
 
 # Bumped when the same records are written as different bytes (statement order, chunking): an
 # ETag names bytes, so a client holding the old ones must not get a 304 for the new ones.
-OUTPUT_LAYOUT = 2
+OUTPUT_LAYOUT = 3
 
 
 def etag_for(*parts) -> str:

@@ -3,6 +3,7 @@ and the per-request settings. Not rdflib terms: building those dominates rdflib'
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -97,14 +98,21 @@ def lang_lits(value: dict | None) -> list[Lit]:
     return [_tuple_new(Lit, (text, lang, None)) for lang, text in sorted((value or {}).items()) if text]
 
 
-def date_time(value: dt.datetime) -> Lit:
+def date_time(value: dt.datetime | str) -> Lit:
+    if value.__class__ is str:  # the PostgreSQL stream reads timestamps already written as xsd:dateTime
+        return _tuple_new(Lit, (value, None, XSD_DATETIME))
     if value.utcoffset():  # naive or aware values come in UTC already; isoformat is 4x strftime
         value = value.astimezone(dt.timezone.utc)
     return _tuple_new(Lit, (value.isoformat(timespec="seconds")[:19] + "Z", None, XSD_DATETIME))
 
 
-def date(value: dt.date) -> Lit:
-    return _tuple_new(Lit, (value.isoformat(), None, XSD_DATE))
+def date(value: dt.date | str) -> Lit:
+    return _tuple_new(Lit, (value if value.__class__ is str else value.isoformat(), None, XSD_DATE))
+
+
+def compact_id(value: uuid.UUID | str) -> str:
+    """A UUID's 32 hex digits (blank node labels), from the UUID or its text (the PostgreSQL stream)."""
+    return value.replace("-", "") if value.__class__ is str else value.hex
 
 
 def _empty(value) -> bool:
