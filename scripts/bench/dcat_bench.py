@@ -164,6 +164,21 @@ def main(n, n_rdflib, db, repeat, out, worker_format, worker_url, worker_app):
     click.echo(text)
     if out:
         out.write_text(text + "\n")
+        out.with_suffix(".svg").write_text(chart(result))
+
+
+def chart(result: dict) -> str:
+    """Whole-feed seconds per format: both apps at the full size, rdflib scaled to it (the target
+    is per feed, so the rdflib path's rate is shown as the time it would take at the same size)."""
+    from common import bar_chart_svg
+
+    n = result["datasets"]
+    rows = []
+    for ext in FORMATS:
+        rows.append((f"{ext}: registry app", result["fast"][ext]["seconds"]))
+        rows.append((f"{ext}: feed-only worker", result["feed_only_app"][ext]["seconds"]))
+        rows.append((f"{ext}: rdflib Graph (rate × {n:,})", n / result["rdflib"][ext]["datasets_per_s"]))
+    return bar_chart_svg(f"Whole DCAT feed of {n:,} datasets (s)", rows, "s", target=10)
 
 
 if __name__ == "__main__":
