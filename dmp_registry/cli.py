@@ -238,12 +238,12 @@ def import_dcat(source, unit_code, dry_run):
 
     from .core.db import db as database
     from .core.errors import InvalidInput
-    from .dcat.importer import dataset_nodes, import_graph
-    from .dcat.safe_parse import UnsafeInput, load
+    from .dcat.importer import import_bytes
+    from .dcat.safe_parse import UnsafeInput, read
     from .organisation.models import Unit
 
     try:
-        graph = load(source)
+        data, fmt, base = read(source)
     except (UnsafeInput, OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     try:
@@ -251,10 +251,12 @@ def import_dcat(source, unit_code, dry_run):
             unit_id = database.session.scalar(select(Unit.id).where(Unit.code == unit_code))
             if unit_id is None:
                 raise click.ClickException(f"Unknown unit code: {unit_code}")
-            with progressbar(len(dataset_nodes(graph)), "Datasets") as bar:
-                report = import_graph(system_identity, graph, unit_id, dry_run=dry_run, progress=bar.update)
+            with progressbar(len(data), "Reading (bytes)") as bar:
+                report = import_bytes(system_identity, data, fmt, unit_id, dry_run, base, progress=bar.update)
             if dry_run:
                 session.rollback()
+    except (UnsafeInput, ValueError) as exc:
+        raise click.ClickException(f"{exc} Nothing was imported.") from exc
     except InvalidInput as exc:
         raise click.ClickException(f"{exc.message} Nothing was imported.") from exc
     for entry in report.datasets:

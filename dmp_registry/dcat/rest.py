@@ -54,8 +54,8 @@ class Import(ApiView):
 
         from ..core.db import db
         from ..organisation.models import Unit
-        from .importer import import_graph
-        from .safe_parse import BY_TYPE, UnsafeInput, parse
+        from .importer import import_bytes
+        from .safe_parse import BY_TYPE, UnsafeInput
 
         identity = current_identity()
         policy.require(identity, "import")
@@ -70,12 +70,11 @@ class Import(ApiView):
         if len(data) > MAX_BODY:
             raise InvalidInput(errors={"body": ["Larger than 200 MiB."]})
         try:
-            graph = parse(data, fmt)
+            report = import_bytes(identity, data, fmt, unit_id, dry_run=args["dry_run"])
         except UnsafeInput as exc:
             raise InvalidInput(errors={"body": [str(exc)]}) from exc
-        except Exception as exc:  # noqa: BLE001 - any parser error is the client's input
+        except ValueError as exc:  # the parser's: the client's input (nothing was written)
             raise InvalidInput(errors={"body": [f"Not readable as {fmt}: {exc}"[:500]]}) from exc
-        report = import_graph(identity, graph, unit_id, dry_run=args["dry_run"])
         if args["dry_run"]:
             db.session.rollback()
         return report.as_dict()

@@ -38,6 +38,30 @@ def check_xml(data: bytes) -> None:
         raise UnsafeInput(f"refused RDF/XML: {exc}") from exc
 
 
+class _PrologDone(Exception):
+    pass
+
+
+class _StopAtRoot(xml.sax.handler.ContentHandler):
+    def startElement(self, name, attrs):
+        raise _PrologDone
+
+
+def check_xml_prolog(data: bytes) -> None:
+    """`check_xml` up to the root element only: a DTD (the only place entities can be declared)
+    must come before it, so the rest of a large document need not be scanned twice."""
+    parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setContentHandler(_StopAtRoot())
+    try:
+        for start in range(0, len(data), 65536):
+            parser.feed(data[start:start + 65536])
+        parser.close()
+    except _PrologDone:
+        return
+    except (DefusedXmlException, xml.sax.SAXParseException) as exc:
+        raise UnsafeInput(f"refused RDF/XML: {exc}") from exc
+
+
 def check_jsonld(data: bytes) -> None:
     def walk(node):
         if isinstance(node, dict):
@@ -68,8 +92,49 @@ def parse(data: bytes, fmt: str) -> Graph:
     return graph
 
 
-def load(source: str) -> Graph:
-    """A file path or an http(s) URL (fetched once, with a size limit)."""
+def triples(data: bytes, fmt: str, base_iri: str | None = None, progress=None):
+    """The triples the importer reads (rdf_in.triples, pyoxigraph's parser), after the refusals of
+    `parse`; pyoxigraph refuses remote JSON-LD contexts itself (it has no loader). An unreadable
+    document raises ValueError when the parser meets the error. `progress(n)`: n more bytes read."""
+    from .importer import READ
+    from .rdf_in import triples as read
+
+    if fmt == "xml":
+        check_xml_prolog(data)
+    try:
+        yield from read(_Counted(data, progress) if progress else data, fmt, READ, base_iri)
+    except SyntaxError as exc:
+        if "LoadDocumentCallback" in str(exc):
+            raise UnsafeInput("refused JSON-LD: a remote @context is not fetched; inline it") from exc
+        raise ValueError(f"not readable as {fmt}: {exc}") from exc
+
+
+def index(data: bytes, fmt: str, base_iri: str | None = None):
+    """`data` whole, as the importer reads it (rdf_in.Index)."""
+    from .rdf_in import index as collect
+
+    return collect(triples(data, fmt, base_iri))
+
+
+class _Counted(io.BytesIO):
+    def __init__(self, data: bytes, progress):
+        super().__init__(data)
+        self.progress = progress
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.progress(len(chunk))
+        return chunk
+
+    def readinto(self, buffer):
+        n = super().readinto(buffer)
+        self.progress(n)
+        return n
+
+
+def read(source: str) -> tuple[bytes, str, str]:
+    """A file path or an http(s) URL (fetched once, with a size limit): its bytes, format, and base
+    IRI (the URL, or the file's URI) for relative IRIs."""
     if source.startswith(("http://", "https://")):
         import requests
 
@@ -78,5 +143,11 @@ def load(source: str) -> Graph:
         data = response.raw.read(200 * 1024 * 1024 + 1, decode_content=True)
         if len(data) > 200 * 1024 * 1024:
             raise UnsafeInput("refused: larger than 200 MiB")
-        return parse(data, guess_format(source, response.headers.get("Content-Type")))
-    return parse(Path(source).read_bytes(), guess_format(source))
+        return data, guess_format(source, response.headers.get("Content-Type")), source
+    return Path(source).read_bytes(), guess_format(source), Path(source).resolve().as_uri()
+
+
+def load(source: str) -> Graph:
+    """`source` as an rdflib Graph (validation with pySHACL)."""
+    data, fmt, _base = read(source)
+    return parse(data, fmt)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dmp_registry.dcat.safe_parse import UnsafeInput, parse
+from dmp_registry.dcat.safe_parse import UnsafeInput, index, parse
 
 HOSTILE_XML = b"""<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [
@@ -24,15 +24,30 @@ XXE_XML = b"""<?xml version="1.0"?>
 </rdf:RDF>"""
 
 
-@pytest.mark.parametrize("payload", [HOSTILE_XML, XXE_XML], ids=["billion-laughs", "xxe"])
-def test_hostile_rdfxml_is_refused_before_expansion(payload):
-    with pytest.raises(UnsafeInput):
-        parse(payload, "xml")
+# Both readers: rdflib's (validate-dcat) and pyoxigraph's (import), which would expand DTD entities.
+READERS = pytest.mark.parametrize("read", [parse, index], ids=["rdflib", "pyoxigraph"])
+LONG_PROLOG = b'<?xml version="1.0"?>\n<!-- ' + b"x" * 200_000 + b" -->\n" + XXE_XML.split(b"?>", 1)[1]
 
 
-def test_remote_jsonld_context_is_refused():
+@READERS
+@pytest.mark.parametrize("payload", [HOSTILE_XML, XXE_XML, LONG_PROLOG], ids=["billion-laughs", "xxe", "dtd-after-long-comment"])
+def test_hostile_rdfxml_is_refused_before_expansion(read, payload):
     with pytest.raises(UnsafeInput):
-        parse(b'{"@context": "https://evil.example/ctx.jsonld", "@id": "https://example.org/d"}', "json-ld")
+        read(payload, "xml")
+
+
+@READERS
+def test_remote_jsonld_context_is_refused(read):
+    with pytest.raises(UnsafeInput, match="remote @context"):
+        read(b'{"@context": "https://evil.example/ctx.jsonld", "@id": "https://example.org/d"}', "json-ld")
+
+
+def test_plain_rdfxml_passes_the_prolog_check():
+    xml = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+           b'xmlns:dct="http://purl.org/dc/terms/"><rdf:Description rdf:about="https://example.org/d">'
+           b'<dct:title xml:lang="nb">Fugler &amp; fjell</dct:title></rdf:Description></rdf:RDF>')
+    found = index(xml, "xml")
+    assert list(found.objects("https://example.org/d", "http://purl.org/dc/terms/title")) == [("Fugler & fjell", "nb", None)]
 
 
 def test_validate_dcat_reports_clean_catalogue(app, client, demo, tmp_path):
