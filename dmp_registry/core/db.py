@@ -201,9 +201,10 @@ def copy_rows(session, stmt, settings: dict | None = None) -> Iterator[tuple]:
 
     Inside a savepoint that is always rolled back: it undoes the settings, and a consumer that stops
     early (a harvester hanging up) leaves the session's transaction usable. COPY takes no server-side
-    parameters, so values are rendered as literals by their column types."""
+    parameters, so values are rendered as literals by their column types (and the driver's `%%`
+    escape undone: no placeholder is left for the driver to read it)."""
     connection = session.connection()
-    sql = stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})).replace("%%", "%")
     raw = connection.connection.driver_connection
     with raw.transaction(force_rollback=True), raw.cursor() as cursor:
         for name, value in (settings or {}).items():

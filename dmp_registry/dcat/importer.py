@@ -481,5 +481,5 @@ def import_bytes(identity, data: bytes, fmt: str, unit_id, dry_run: bool = False
     that is refused or unreadable (nothing is written then)."""
     from . import safe_parse
 
-    return import_document(identity, safe_parse.triples(data, fmt, base_iri, progress), unit_id, dry_run,
+    return import_document(identity, safe_parse.triples(data, fmt, base_iri, progress, streaming=True), unit_id, dry_run,
                            whole=lambda: safe_parse.index(data, fmt, base_iri))

@@ -5,7 +5,7 @@ The keyset reader (records._keyset_batches) spends most of its time in Python tu
 objects (UUIDs, datetimes, seven JSON columns) and grouping four related queries per batch, and
 waits for each query in turn. Here PostgreSQL builds each dataset with its distributions, creators,
 contact, project and flows as JSON, in another process and on another core, while this one turns
-the previous rows into triples; one `orjson.loads` per dataset replaces the per-column work. One
+the previous rows into triples; one JSON decoding (orjson) per dataset replaces the per-column work. One
 statement also means one snapshot for the whole feed.
 
 The documents have the shape `records.attach` gives, with two differences the builders accept:
@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import orjson
 from sqlalchemy import DateTime, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from ..core.db import UTCDateTime, copy_rows, db
+from ..core.db import UTCDateTime, copy_rows, db, json_loads
 from ..datasets.models import Dataset, Distribution, dataset_creator
 from ..flows.models import DataFlow
 from ..organisation.models import Person, Project
@@ -29,8 +28,9 @@ ISO_SECONDS = literal_column("""'YYYY-MM-DD"T"HH24:MI:SS"Z"'""")  # what terms.d
 EMPTY = literal_column("'[]'::json")
 # The planner prices a sequential scan and a sort below the index scan, but the sort makes it build
 # every document before sending the first, and nothing overlaps; JIT compiling the document
-# expressions costs more than it saves.
-STREAMING = {"enable_sort": "off", "jit": "off"}
+# expressions costs more than it saves. The statement lasts as long as the client's download, so a
+# deployment's statement_timeout must not cut a slow harvest short.
+STREAMING = {"enable_sort": "off", "jit": "off", "statement_timeout": "0"}
 
 
 def _json_object(columns):
@@ -74,7 +74,7 @@ def iter_batches(window: records.Window, batch: int, lookups: records.Lookups) -
     units, services = lookups.units_by_text, lookups.services_by_text  # read before COPY holds the connection
     rows: list[dict] = []
     for (text,) in copy_rows(db.session, document_select(window), STREAMING):
-        rows.append(_attached(orjson.loads(text), units, services))
+        rows.append(_attached(json_loads(text), units, services))
         if len(rows) == batch:
             yield rows
             rows = []

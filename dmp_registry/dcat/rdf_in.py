@@ -19,6 +19,9 @@ from .terms import lit
 
 FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
            "json-ld": ox.RdfFormat.JSON_LD}
+# JSON-LD read as it comes needs the streaming profile (@context first, @type first in each object,
+# as the registry writes it); pyoxigraph's general JSON-LD parser holds the whole document.
+STREAMING = {"json-ld": ox.RdfFormat.STREAMING_JSON_LD}
 _PLAIN = {PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"}
 _NONE: dict = {}
 
@@ -51,10 +54,11 @@ class Index:
         return sum(len(values) for props in self.nodes.values() for values in props.values())
 
 
-def triples(source: bytes | IO[bytes], fmt: str, keep: frozenset, base_iri: str | None = None):
+def triples(source: bytes | IO[bytes], fmt: str, keep: frozenset, base_iri: str | None = None, streaming=False):
     """(subject, predicate, object) of `source` in document order, light terms, `keep`'s predicates only."""
     named, literal = ox.NamedNode, ox.Literal
-    for quad in ox.parse(source, FORMATS[fmt], base_iri=base_iri, without_named_graphs=True):
+    syntax = STREAMING.get(fmt, FORMATS[fmt]) if streaming else FORMATS[fmt]
+    for quad in ox.parse(source, syntax, base_iri=base_iri, without_named_graphs=True):
         predicate = quad.predicate.value
         if predicate not in keep:
             continue

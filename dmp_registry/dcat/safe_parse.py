@@ -92,20 +92,23 @@ def parse(data: bytes, fmt: str) -> Graph:
     return graph
 
 
-def triples(data: bytes, fmt: str, base_iri: str | None = None, progress=None):
+def triples(data: bytes, fmt: str, base_iri: str | None = None, progress=None, streaming: bool = False):
     """The triples the importer reads (rdf_in.triples, pyoxigraph's parser), after the refusals of
     `parse`; pyoxigraph refuses remote JSON-LD contexts itself (it has no loader). An unreadable
-    document raises ValueError when the parser meets the error. `progress(n)`: n more bytes read."""
+    document raises ValueError when the parser meets the error; with `streaming`, JSON-LD outside
+    the streaming profile raises rdf_in.NotStreamable (read it whole). `progress(n)`: n more bytes."""
     from .importer import READ
-    from .rdf_in import triples as read
+    from .rdf_in import STREAMING, NotStreamable, triples as read
 
     if fmt == "xml":
         check_xml_prolog(data)
     try:
-        yield from read(_Counted(data, progress) if progress else data, fmt, READ, base_iri)
+        yield from read(_Counted(data, progress) if progress else data, fmt, READ, base_iri, streaming)
     except SyntaxError as exc:
         if "LoadDocumentCallback" in str(exc):
             raise UnsafeInput("refused JSON-LD: a remote @context is not fetched; inline it") from exc
+        if streaming and fmt in STREAMING:
+            raise NotStreamable(str(exc)) from exc  # the whole-document parser decides whether it is an error
         raise ValueError(f"not readable as {fmt}: {exc}") from exc
 
 

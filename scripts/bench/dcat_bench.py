@@ -72,6 +72,59 @@ def feed_worker(url: str, ext: str, kind: str) -> dict:
             "peak_rss_mib": _rss_mib(), "rss_before_mib": base}
 
 
+IMPORT_FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld", "nt": "nt"}
+
+
+def write_feed(url: str, ext: str, path: Path) -> None:
+    """The whole feed in `ext`, as a harvester would save it (the import benchmark's input)."""
+    from common import app_on
+
+    client = app_on(url).test_client()
+    response = client.get(f"/catalog.{ext}")
+    with path.open("wb") as out:
+        for piece in response.response:
+            out.write(piece)
+    response.close()
+
+
+def import_run(path: Path, ext: str, limit: int | None = None) -> dict:
+    """Parsing for import, in a fresh process: the streamed reader (every dataset read into the API's
+    input shape, no database writes), or with `limit` rdflib's whole Graph of the first `limit`
+    datasets (N-Triples cut at a line), as the importer parsed before. Rate and peak RSS growth."""
+    import subprocess
+
+    args = [sys.executable, __file__, "--import-worker", ext, "--worker-url", str(path)]
+    out = subprocess.run(args + (["--worker-limit", str(limit)] if limit else []), check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def import_worker(path: str, ext: str, limit: int | None) -> dict:
+    from dmp_registry.core.gc_pause import gc_paused
+    from dmp_registry.dcat import importer, rdf_in, safe_parse
+
+    data = Path(path).read_bytes()
+    if limit:  # the first `limit` datasets of the N-Triples feed (about 26 lines each)
+        data = b"".join(data.splitlines(keepends=True)[:limit * 26])
+    base = _rss_mib(reset=True)
+    start = time.perf_counter()
+    if limit:  # the parse alone: reading the datasets from the Graph came on top
+        from rdflib import RDF, URIRef
+
+        graph = safe_parse.parse(data, IMPORT_FORMATS[ext])
+        n = len(set(graph.subjects(RDF.type, URIRef(importer.DCAT + "Dataset"))))
+    else:
+        stream = rdf_in.Stream(safe_parse.triples(data, IMPORT_FORMATS[ext], streaming=True), importer.DCAT + "Dataset",
+                               importer.closure)
+        n = 0
+        for node, graph in gc_paused(stream):
+            importer.read_dataset(graph, node)
+            n += 1
+    seconds = time.perf_counter() - start
+    return {"datasets": n, "seconds": seconds, "datasets_per_s": n / seconds, "mib": len(data) / 2**20,
+            "peak_rss_growth_mib": _rss_mib() - base}
+
+
 def rdflib_run(app, ext: str, limit: int) -> dict:
     import warnings
 
@@ -139,6 +192,12 @@ def run(url: str, n: int, n_rdflib: int, repeat: int) -> dict:
         result["fast"][ext]["datasets_per_s"] = fast_rate
         result["rdflib"][ext]["datasets_per_s"] = rdflib_rate
         result["fast"][ext]["speedup_vs_rdflib"] = fast_rate / rdflib_rate
+    with tempfile.TemporaryDirectory() as work:
+        files = {ext: Path(work) / f"catalog.{ext}" for ext in FORMATS}
+        for ext, path in files.items():
+            write_feed(url, ext, path)
+        result["import_parse"] = {ext: import_run(path, ext) for ext, path in files.items()}
+        result["import_parse_rdflib"] = {"nt": import_run(files["nt"], "nt", n_rdflib)}
     result["page_100"] = page_latency(app, repeat)
     result["publish_check"] = publish_check(app, repeat * 10)
     return result
@@ -153,9 +212,14 @@ def run(url: str, n: int, n_rdflib: int, repeat: int) -> dict:
 @click.option("--feed-worker", "worker_format", type=click.Choice(FORMATS), hidden=True)
 @click.option("--worker-url", hidden=True)
 @click.option("--worker-app", type=click.Choice(["registry", "feed-only"]), default="registry", hidden=True)
-def main(n, n_rdflib, db, repeat, out, worker_format, worker_url, worker_app):
+@click.option("--import-worker", "import_format", type=click.Choice(FORMATS), hidden=True)
+@click.option("--worker-limit", type=int, hidden=True)
+def main(n, n_rdflib, db, repeat, out, worker_format, worker_url, worker_app, import_format, worker_limit):
     if worker_format:  # one whole feed in a fresh process (feed_run)
         click.echo(json.dumps(feed_worker(worker_url, worker_format, worker_app)))
+        return
+    if import_format:  # parsing one saved feed for import in a fresh process (import_run)
+        click.echo(json.dumps(import_worker(worker_url, import_format, worker_limit)))
         return
     with (postgres_url() if db == "postgresql" else nullcontext(None)) as pg:
         url = pg or f"sqlite:///{tempfile.mkdtemp(prefix='dmp-dcat-bench.')}/bench.sqlite"

@@ -31,7 +31,8 @@ def test_small_windows_read_each_dataset_once_and_whole(client, demo, full_recor
     expected = {node: importer.read_dataset(whole, node) for node in importer.dataset_nodes(whole)}
     for window in (3, 50):
         got = {}
-        stream = rdf_in.Stream(safe_parse.triples(data, fmt), importer.DCAT + "Dataset", importer.closure, window)
+        stream = rdf_in.Stream(safe_parse.triples(data, fmt, streaming=True), importer.DCAT + "Dataset",
+                               importer.closure, window)
         for node, graph in stream:
             assert node not in got
             got[node] = importer.read_dataset(graph, node)
@@ -71,3 +72,17 @@ def test_a_syntax_error_late_in_the_document_writes_nothing(client, demo, curato
                            headers={**curator[2], "Content-Type": "text/turtle"})
     assert response.status_code == 422 and "Not readable" in str(response.json)
     assert db.session.scalar(select(func.count()).select_from(Dataset)) == 0
+
+
+def test_jsonld_outside_the_streaming_profile_is_imported_whole(client, demo, curator):
+    import json
+
+    _without_flows_and_services()
+    document = json.loads(client.get("/catalog.jsonld").data)
+    count = sum(1 for node in document["@graph"] if "http://www.w3.org/ns/dcat#Dataset" in node.get("@type", ()))
+    reordered = json.dumps({"@graph": document["@graph"], "@context": document["@context"]})  # @context last
+    _empty_datasets()
+    response = client.post(f"/api/v1/dcat/import?unit={_unit_code()}", data=reordered,
+                           headers={**curator[2], "Content-Type": "application/ld+json"})
+    assert response.status_code == 200, response.json
+    assert response.json["counts"] == {"create": count, "update": 0, "skip": 0}

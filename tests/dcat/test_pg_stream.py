@@ -55,6 +55,20 @@ def test_stream_respects_the_window(full_record, demo, monkeypatch):
     assert _feed("nt", middle) == _keyset_feed(monkeypatch, "nt", middle)
 
 
+def test_modified_since_is_rendered_to_the_microsecond_in_utc(full_record, demo, monkeypatch):
+    from sqlalchemy import select
+
+    from dmp_registry.datasets.models import Dataset
+
+    stamps = sorted(db.session.scalars(select(Dataset.updated_at).where(Dataset.listed.is_(True))))
+    cutoff = stamps[len(stamps) // 2].astimezone(dt.timezone(dt.timedelta(hours=1)))  # same instant, +01:00
+    window = Window(modified_since=cutoff)
+    expected = sum(1 for s in stamps if s >= cutoff)
+    assert 0 < expected < len(stamps)
+    assert sum(len(rows) for rows in records.iter_batches(window, 100)) == expected
+    assert _feed("nt", window) == _keyset_feed(monkeypatch, "nt", window)
+
+
 def test_stream_leaves_out_unlisted_datasets(create_dataset):
     listed = create_dataset(listed=True)
     hidden = create_dataset(listed=False)
