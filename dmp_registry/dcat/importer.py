@@ -25,8 +25,23 @@ from .namespaces import PREFIXES, RDF_TYPE
 from .rdf_in import Index
 from .terms import Lit
 
-DCAT, DCT, SKOS, ADMS, FOAF, VCARD, RDFS, SPDX, PROV = (
-    PREFIXES[p] for p in ("dcat", "dct", "skos", "adms", "foaf", "vcard", "rdfs", "spdx", "prov"))
+
+class _Namespace:
+    """`dct.title` → "http://purl.org/dc/terms/title", the same string object every time: the reader
+    looks up ~40 predicates per dataset, and a string made by `+` is hashed anew at each lookup."""
+
+    def __init__(self, base: str):
+        self._base = base
+
+    def __getattr__(self, name: str) -> str:
+        value = self._base + name
+        setattr(self, name, value)
+        return value
+
+
+DCAT = PREFIXES["dcat"]
+dcat, dct, skos, adms, foaf, vcard, rdfs, spdx, prov = (
+    _Namespace(PREFIXES[p]) for p in ("dcat", "dct", "skos", "adms", "foaf", "vcard", "rdfs", "spdx", "prov"))
 XSD_DATETIME, XSD_DATE = PREFIXES["xsd"] + "dateTime", PREFIXES["xsd"] + "date"
 EU_THEMES = "http://publications.europa.eu/resource/authority/data-theme/"
 UUID_IN = re.compile(r"/(datasets|distributions|people|projects)/([0-9a-fA-F-]{36})$")
@@ -88,7 +103,7 @@ def dataset_id_for(g: Index, node: str) -> uuid.UUID:
     found = _uuid_from(node, "datasets") if _is_iri(node) else None
     if found:
         return found
-    identifiers = list(g.objects(node, DCT + "identifier"))
+    identifiers = list(g.objects(node, dct.identifier))
     for ident in identifiers:
         try:
             return uuid.UUID(_text(ident))
@@ -148,65 +163,65 @@ def _bbox(wkt: str) -> list | None:
 
 def read_dataset(g: Index, node: str) -> tuple[dict, list[dict], dict]:
     """(dataset fields as DatasetIn takes them + extras, distributions, references to resolve)."""
-    data: dict = {"title": _lang(g, node, DCT + "title"), "description": _lang(g, node, DCT + "description")}
+    data: dict = {"title": _lang(g, node, dct.title), "description": _lang(g, node, dct.description)}
     keywords: dict = {}
-    for word in sorted(g.objects(node, DCAT + "keyword"), key=_text):
+    for word in sorted(g.objects(node, dcat.keyword), key=_text):
         lang = ((word.lang if word.__class__ is Lit else None) or "nb").split("-")[0]
         if lang in LANGS:
             keywords.setdefault(lang, []).append(_text(word))
     if keywords:
         data["keywords"] = keywords
-    themes = sorted(t for t in g.objects(node, DCAT + "theme") if _is_iri(t))
+    themes = sorted(t for t in g.objects(node, dcat.theme) if _is_iri(t))
     data["themes"] = [t for t in themes if t.startswith(EU_THEMES)]
     data["los_themes"] = [t for t in themes if not t.startswith(EU_THEMES)]
-    for key, pred in (("access_rights", DCT + "accessRights"), ("dataset_type", DCT + "type"),
-                      ("landing_page", DCAT + "landingPage")):
+    for key, pred in (("access_rights", dct.accessRights), ("dataset_type", dct.type),
+                      ("landing_page", dcat.landingPage)):
         value = _uri(g, node, pred)
         if value:
             data[key] = value
-    period = _one(g, node, DCT + "temporal")
+    period = _one(g, node, dct.temporal)
     if period is not None:
-        start, end = _one(g, period, DCAT + "startDate"), _one(g, period, DCAT + "endDate")
+        start, end = _one(g, period, dcat.startDate), _one(g, period, dcat.endDate)
         if start is not None:
             data["temporal_start"] = _date(start)
         if end is not None:
             data["temporal_end"] = _date(end)
-    place = _one(g, node, DCT + "spatial")
+    place = _one(g, node, dct.spatial)
     if place is not None:
         spatial: dict = {}
         if _is_iri(place) and not place.endswith("#spatial"):
             spatial["uri"] = place
-        label = _one(g, place, SKOS + "prefLabel")
+        label = _one(g, place, skos.prefLabel)
         if label is not None:
             spatial["label"] = _text(label)
-        bbox = _one(g, place, DCAT + "bbox")
+        bbox = _one(g, place, dcat.bbox)
         if bbox is not None and _bbox(_text(bbox)):
             spatial["bbox"] = _bbox(_text(bbox))
         if spatial:
             data["spatial"] = spatial
-    for ident in g.objects(node, ADMS + "identifier"):
-        notation = _text(_one(g, ident, SKOS + "notation") or "")
+    for ident in g.objects(node, adms.identifier):
+        notation = _text(_one(g, ident, skos.notation) or "")
         if "doi.org/" in notation:
             data["doi"] = notation.split("doi.org/", 1)[1]
-    extra = {"created_at": _datetime(_one(g, node, DCT + "issued")),
-             "updated_at": _datetime(_one(g, node, DCT + "modified"))}
+    extra = {"created_at": _datetime(_one(g, node, dct.issued)),
+             "updated_at": _datetime(_one(g, node, dct.modified))}
     refs: dict = {"creators": [], "contact_email": None, "project": None}
-    first = _uri(g, node, DCT + "creator")
-    agents = {_text(a) for a in (_one(g, attribution, PROV + "agent")
-                                 for attribution in g.objects(node, PROV + "qualifiedAttribution")) if a is not None}
+    first = _uri(g, node, dct.creator)
+    agents = {_text(a) for a in (_one(g, attribution, prov.agent)
+                                 for attribution in g.objects(node, prov.qualifiedAttribution)) if a is not None}
     ordered = ([first] if first else []) + sorted(agents - {first})
     for agent in ordered:
-        refs["creators"].append({"uri": agent, "name": _text(_one(g, agent, FOAF + "name") or agent)})
-    contact = _one(g, node, DCAT + "contactPoint")
+        refs["creators"].append({"uri": agent, "name": _text(_one(g, agent, foaf.name) or agent)})
+    contact = _one(g, node, dcat.contactPoint)
     if contact is not None:
-        email = _one(g, contact, VCARD + "hasEmail")
+        email = _one(g, contact, vcard.hasEmail)
         if email is not None:
             refs["contact_email"] = _text(email).removeprefix("mailto:")
-    activity = _uri(g, node, PROV + "wasGeneratedBy")
+    activity = _uri(g, node, prov.wasGeneratedBy)
     if activity:
-        refs["project"] = {"uri": activity, "title": _lang(g, activity, RDFS + "label")}
-    refs["has_flows"] = bool(g.objects(node, PROV + "qualifiedDerivation"))
-    dists = [read_distribution(g, d) for d in sorted(g.objects(node, DCAT + "distribution"), key=_text)]
+        refs["project"] = {"uri": activity, "title": _lang(g, activity, rdfs.label)}
+    refs["has_flows"] = bool(g.objects(node, prov.qualifiedDerivation))
+    dists = [read_distribution(g, d) for d in sorted(g.objects(node, dcat.distribution), key=_text)]
     licences = sorted({d["licence"] for d in dists if d.get("licence")})
     if licences:
         data["licence"] = licences[0]
@@ -215,34 +230,34 @@ def read_dataset(g: Index, node: str) -> tuple[dict, list[dict], dict]:
 
 def read_distribution(g: Index, node: str) -> dict:
     dist: dict = {"_uri": node, "_id": _uuid_from(node, "distributions") or uuid.uuid5(uuid.NAMESPACE_URL, node)}
-    for key, pred in (("access_url", DCAT + "accessURL"), ("download_url", DCAT + "downloadURL"),
-                      ("format", DCT + "format"), ("media_type", DCAT + "mediaType"), ("licence", DCT + "license")):
+    for key, pred in (("access_url", dcat.accessURL), ("download_url", dcat.downloadURL),
+                      ("format", dct.format), ("media_type", dcat.mediaType), ("licence", dct.license)):
         value = _uri(g, node, pred)
         if value:
             dist[key] = value
-    for key, pred in (("title", DCT + "title"), ("description", DCT + "description")):
+    for key, pred in (("title", dct.title), ("description", dct.description)):
         value = _lang(g, node, pred)
         if value:
             dist[key] = value
-    size = _one(g, node, DCAT + "byteSize")
+    size = _one(g, node, dcat.byteSize)
     if size is not None:
         try:
             dist["byte_size"] = int(float(_text(size)))
         except ValueError:
             pass
-    check = _one(g, node, SPDX + "checksum")
+    check = _one(g, node, spdx.checksum)
     if check is not None:
-        algorithm = _text(_one(g, check, SPDX + "algorithm") or "").rsplit("checksumAlgorithm_", 1)[-1]
-        value = _one(g, check, SPDX + "checksumValue")
+        algorithm = _text(_one(g, check, spdx.algorithm) or "").rsplit("checksumAlgorithm_", 1)[-1]
+        value = _one(g, check, spdx.checksumValue)
         if algorithm and value is not None:
             dist["checksum"] = {"algorithm": algorithm.lower(), "value": _text(value).lower()}
-    dist["_extra"] = {"created_at": _datetime(_one(g, node, DCT + "issued")),
-                      "updated_at": _datetime(_one(g, node, DCT + "modified"))}
+    dist["_extra"] = {"created_at": _datetime(_one(g, node, dct.issued)),
+                      "updated_at": _datetime(_one(g, node, dct.modified))}
     return dist
 
 
 def dataset_nodes(g: Index) -> list[str]:
-    return sorted(g.subjects_of_type(DCAT + "Dataset"), key=_text)
+    return sorted(g.subjects_of_type(dcat.Dataset), key=_text)
 
 
 def closure(g: Index, node: str) -> tuple[list, list, bool]:
@@ -250,33 +265,33 @@ def closure(g: Index, node: str) -> tuple[list, list, bool]:
     and their checksums; shared with other datasets: agents, projects, places and contacts with an
     IRI; whether all its own nodes are described yet). For rdf_in.Stream."""
     own, shared = [node], []
-    for pred in (DCT + "temporal", ADMS + "identifier", PROV + "qualifiedAttribution"):
+    for pred in (dct.temporal, adms.identifier, prov.qualifiedAttribution):
         own += [n for n in g.objects(node, pred) if n.__class__ is str]
-    for pred in (DCT + "spatial", DCAT + "contactPoint"):
+    for pred in (dct.spatial, dcat.contactPoint):
         for n in g.objects(node, pred):
             if n.__class__ is str:
                 (own if n.startswith(("_:", node + "#")) else shared).append(n)
-    for attribution in g.objects(node, PROV + "qualifiedAttribution"):
-        shared += [a for a in g.objects(attribution, PROV + "agent") if a.__class__ is str]
-    shared += [n for pred in (DCT + "creator", PROV + "wasGeneratedBy") for n in g.objects(node, pred)
+    for attribution in g.objects(node, prov.qualifiedAttribution):
+        shared += [a for a in g.objects(attribution, prov.agent) if a.__class__ is str]
+    shared += [n for pred in (dct.creator, prov.wasGeneratedBy) for n in g.objects(node, pred)
                if n.__class__ is str]
-    for dist in g.objects(node, DCAT + "distribution"):
+    for dist in g.objects(node, dcat.distribution):
         if dist.__class__ is str:
             own.append(dist)
-            own += [n for n in g.objects(dist, SPDX + "checksum") if n.__class__ is str]
+            own += [n for n in g.objects(dist, spdx.checksum) if n.__class__ is str]
     nodes = g.nodes
     return own, shared, all(n in nodes for n in own)
 
 
 # The predicates read above: the parser keeps only these (rdf_in.index).
-READ = frozenset({RDF_TYPE} | {ns + name for ns, names in (
-    (DCT, ("title", "description", "accessRights", "type", "temporal", "spatial", "issued", "modified", "creator",
+READ = frozenset({RDF_TYPE} | {getattr(ns, name) for ns, names in (
+    (dct, ("title", "description", "accessRights", "type", "temporal", "spatial", "issued", "modified", "creator",
            "identifier", "format", "license")),
-    (DCAT, ("keyword", "theme", "landingPage", "startDate", "endDate", "bbox", "contactPoint", "distribution",
+    (dcat, ("keyword", "theme", "landingPage", "startDate", "endDate", "bbox", "contactPoint", "distribution",
             "accessURL", "downloadURL", "mediaType", "byteSize")),
-    (SKOS, ("prefLabel", "notation")), (ADMS, ("identifier",)), (FOAF, ("name",)), (VCARD, ("hasEmail",)),
-    (RDFS, ("label",)), (SPDX, ("checksum", "algorithm", "checksumValue")),
-    (PROV, ("qualifiedAttribution", "agent", "wasGeneratedBy", "qualifiedDerivation"))) for name in names})
+    (skos, ("prefLabel", "notation")), (adms, ("identifier",)), (foaf, ("name",)), (vcard, ("hasEmail",)),
+    (rdfs, ("label",)), (spdx, ("checksum", "algorithm", "checksumValue")),
+    (prov, ("qualifiedAttribution", "agent", "wasGeneratedBy", "qualifiedDerivation"))) for name in names})
 
 
 # ---- writing -------------------------------------------------------------------------------
@@ -359,7 +374,7 @@ def import_document(identity, triples, unit_id, dry_run: bool = False, progress=
     try:
         with db.session.begin_nested():
             # the collector paused while each dataset is parsed (a fifth of the time: millions of acyclic objects)
-            datasets = gc_paused(Stream(triples, DCAT + "Dataset", closure))
+            datasets = gc_paused(Stream(triples, dcat.Dataset, closure))
             return import_datasets(identity, datasets, unit_id, dry_run, progress)
     except NotStreamable:
         if whole is None:

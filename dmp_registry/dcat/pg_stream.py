@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import orjson
 from sqlalchemy import DateTime, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from ..core.db import UTCDateTime, copy_rows, db, json_loads
+from ..core.db import UTCDateTime, copy_rows, db
 from ..datasets.models import Dataset, Distribution, dataset_creator
 from ..flows.models import DataFlow
 from ..organisation.models import Person, Project
@@ -74,7 +75,10 @@ def iter_batches(window: records.Window, batch: int, lookups: records.Lookups) -
     units, services = lookups.units_by_text, lookups.services_by_text  # read before COPY holds the connection
     rows: list[dict] = []
     for (text,) in copy_rows(db.session, document_select(window), STREAMING):
-        rows.append(_attached(json_loads(text), units, services))
+        # orjson directly, not core.db.json_loads: its scan for 19-digit runs cost 1.5 s per 100,000
+        # documents, and nothing here can hold an integer beyond 64 bits (bigint columns; the
+        # validated bbox floats)
+        rows.append(_attached(orjson.loads(text), units, services))
         if len(rows) == batch:
             yield rows
             rows = []

@@ -15,7 +15,9 @@ from typing import IO
 import pyoxigraph as ox
 
 from .namespaces import PREFIXES, RDF_TYPE
-from .terms import lit
+from .terms import Lit
+
+_tuple_new = tuple.__new__  # Lit without the NamedTuple constructor (as terms.lit)
 
 FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
            "json-ld": ox.RdfFormat.JSON_LD}
@@ -68,7 +70,7 @@ def triples(source: bytes | IO[bytes], fmt: str, keep: frozenset, base_iri: str 
             obj = obj.value
         elif kind is literal:
             datatype = obj.datatype.value
-            obj = lit(obj.value, obj.language, None if datatype in _PLAIN else datatype)
+            obj = _tuple_new(Lit, (obj.value, obj.language, None if datatype in _PLAIN else datatype))
         else:
             obj = "_:" + obj.value
         yield subject.value if subject.__class__ is named else "_:" + subject.value, predicate, obj
@@ -108,25 +110,29 @@ class Stream:
         self.shared: dict[str, int] = {}  # kept node → its number of triples when a dataset used it
 
     def __iter__(self):
-        nodes, last, pending = self.index.nodes, self.last, self.pending
-        position = 0
+        nodes, last, pending, window, dataset_type = self.index.nodes, self.last, self.pending, self.window, self.dataset_type
+        position, current, props = 0, None, None
         for s, p, o in self.items:
             position += 1
-            props = nodes.get(s)
-            if props is None:
-                props = nodes[s] = {}
+            if s != current:  # a subject's triples mostly come together: look it up once per run
+                props = nodes.get(s)
+                if props is None:
+                    props = nodes[s] = {}
+                current = s
+                last[s] = position
             values = props.get(p)
             if values is None:
                 props[p] = {o: None}
             else:
                 values[o] = None
-            last[s] = position
-            if p == RDF_TYPE and o == self.dataset_type:
+            if o == dataset_type and p == RDF_TYPE:
                 if s in self.done:
                     raise NotStreamable(f"{s} is described twice")
                 pending[s] = None
-            if position % self.window == 0:
-                yield from self._ready(position - self.window)
+            if position % window == 0:
+                last[current] = position
+                yield from self._ready(position - window)
+                current = None  # the run's node may have been read and dropped
         yield from self._ready(None)
         self._check_leftovers()
 
