@@ -58,7 +58,7 @@ class Index:
 
 def triples(source: bytes | IO[bytes], fmt: str, keep: frozenset, base_iri: str | None = None, streaming=False):
     """(subject, predicate, object) of `source` in document order, light terms, `keep`'s predicates only."""
-    named, literal = ox.NamedNode, ox.Literal
+    named, literal, blank = ox.NamedNode, ox.Literal, ox.BlankNode
     syntax = STREAMING.get(fmt, FORMATS[fmt]) if streaming else FORMATS[fmt]
     for quad in ox.parse(source, syntax, base_iri=base_iri, without_named_graphs=True):
         predicate = quad.predicate.value
@@ -71,8 +71,10 @@ def triples(source: bytes | IO[bytes], fmt: str, keep: frozenset, base_iri: str 
         elif kind is literal:
             datatype = obj.datatype.value
             obj = _tuple_new(Lit, (obj.value, obj.language, None if datatype in _PLAIN else datatype))
-        else:
+        elif kind is blank:
             obj = "_:" + obj.value
+        else:
+            continue  # an RDF 1.2 triple term: nothing the importer reads
         yield subject.value if subject.__class__ is named else "_:" + subject.value, predicate, obj
 
 
@@ -140,6 +142,8 @@ class Stream:
         """The pending datasets whose closure is complete and was last touched before `before`."""
         for node in list(self.pending):
             private, shared, complete = self.closure(self.index, node)
+            if before is None and not complete:  # described nowhere, or read and dropped with another dataset
+                raise NotStreamable(f"{node} uses a node that is not described after it")
             if before is not None and (not complete or any(self.last.get(n, 0) > before for n in (*private, *shared))):
                 continue
             yield node, self.index

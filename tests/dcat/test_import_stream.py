@@ -17,6 +17,7 @@ from .test_import import _empty_datasets, _unit_code, _without_flows_and_service
 
 DCT = "http://purl.org/dc/terms/"
 DCAT = "http://www.w3.org/ns/dcat#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def _streamed(data: bytes, fmt: str, window: int) -> list[str]:
@@ -86,3 +87,22 @@ def test_jsonld_outside_the_streaming_profile_is_imported_whole(client, demo, cu
                            headers={**curator[2], "Content-Type": "application/ld+json"})
     assert response.status_code == 200, response.json
     assert response.json["counts"] == {"create": count, "update": 0, "skip": 0}
+
+
+def test_triple_terms_are_passed_over():
+    """RDF 1.2 triple terms (pyoxigraph reads them) are nothing the importer reads; never an error."""
+    doc = (b'<https://example.org/d> <http://purl.org/dc/terms/title> <<( <https://s> <https://p> <https://o> )>> .\n'
+           b'<https://example.org/d> <http://purl.org/dc/terms/title> "Fugler"@nb .\n')
+    assert list(safe_parse.triples(doc, "turtle")) == [
+        ("https://example.org/d", DCT + "title", ("Fugler", "nb", None))]
+
+
+def test_a_distribution_two_datasets_share_is_not_read_half():
+    """The first dataset read drops the distribution; the second must not then be read without it."""
+    a, b, dist = "https://example.org/a", "https://example.org/b", "https://example.org/dist"
+    lines = [f"<{a}> <{RDF_TYPE}> <{DCAT}Dataset> .", f"<{a}> <{DCAT}distribution> <{dist}> .",
+             f"<{dist}> <{DCAT}accessURL> <https://example.org/get> ."]
+    lines += [f"<https://example.org/x{i}> <{DCT}title> \"{i}\" ." for i in range(20)]
+    lines += [f"<{b}> <{RDF_TYPE}> <{DCAT}Dataset> .", f"<{b}> <{DCAT}distribution> <{dist}> ."]
+    with pytest.raises(rdf_in.NotStreamable):
+        _streamed("\n".join(lines).encode(), "nt", 5)
