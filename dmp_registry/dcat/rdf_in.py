@@ -52,9 +52,6 @@ class Index:
             values = props[predicate] = {}
         values[obj] = None
 
-    def __len__(self) -> int:
-        return sum(len(values) for props in self.nodes.values() for values in props.values())
-
 
 def triples(source: bytes | IO[bytes], fmt: str, keep: frozenset, base_iri: str | None = None, streaming=False):
     """(subject, predicate, object) of `source` in document order, light terms, `keep`'s predicates only."""
@@ -116,7 +113,9 @@ class Stream:
         position, current, props = 0, None, None
         for s, p, o in self.items:
             position += 1
-            if s != current:  # a subject's triples mostly come together: look it up once per run
+            # Index.add inlined (2.6 million calls per 100,000 datasets); a subject's triples mostly
+            # come together, so it is looked up once per run
+            if s != current:
                 props = nodes.get(s)
                 if props is None:
                     props = nodes[s] = {}
