@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
 import uuid
 from typing import Iterator
 
@@ -52,6 +53,23 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+    def result_processor(self, dialect, coltype):
+        """SQLite keeps the ISO 8601 text SQLAlchemy wrote: read it with datetime.fromisoformat (C)
+        instead of SQLAlchemy's regular expression, a third of the cost of reading a record."""
+        general = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite":
+            return general
+        parse, utc = dt.datetime.fromisoformat, dt.timezone.utc
+
+        def process(value):
+            if value is None:
+                return None
+            try:
+                return parse(value).replace(tzinfo=utc)
+            except (TypeError, ValueError):
+                return general(value)
+        return process
 
 
 class Base(DeclarativeBase):
@@ -170,29 +188,42 @@ def in_ids(column, ids):
 
 def bulk_insert(session, table, rows: list[dict]) -> None:
     """Insert many rows of one table in the session's transaction: COPY on PostgreSQL (several times
-    faster than executemany for wide rows), executemany elsewhere. Missing columns get their Python
-    defaults and values go through each column type's bind processing, as in a Core insert."""
+    faster than executemany for wide rows), many rows per INSERT statement elsewhere (SQLite works
+    on a whole statement with the GIL released, and FTS5 triggers flush once per statement, not per
+    row). Missing columns get their Python defaults and values go through each column type's bind
+    processing, as in a Core insert."""
     if not rows:
         return
     given = list(dict.fromkeys(key for row in rows for key in row))  # rows may leave out nullable columns
-    if session.get_bind().dialect.name != "postgresql":
-        from sqlalchemy import insert
-
-        session.execute(insert(table), [{k: row.get(k) for k in given} for row in rows])  # executemany: same keys
-        return
     connection = session.connection()
     defaults = {c.name: c.default for c in table.columns
                 if c.name not in given and c.default is not None and (c.default.is_scalar or c.default.is_callable)}
     columns = given + list(defaults)
     processors = [table.c[name].type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
                   for name in columns]
+
+    def values(row) -> list:
+        out = [row.get(name) for name in given]
+        out += [d.arg if d.is_scalar else d.arg(None) for d in defaults.values()]
+        return [v if proc is None or v is None else proc(v) for proc, v in zip(processors, out)]
+
     names = ", ".join(f'"{name}"' for name in columns)
-    with connection.connection.driver_connection.cursor() as cursor, \
-            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            values = [row.get(name) for name in given]
-            values += [d.arg if d.is_scalar else d.arg(None) for d in defaults.values()]
-            copy.write_row([v if proc is None or v is None else proc(v) for proc, v in zip(processors, values)])
+    if connection.dialect.name == "postgresql":
+        with connection.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(values(row))
+        return
+    per_statement = max(1, _SQLITE_MAX_PARAMETERS // len(columns))
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        marks = ", ".join([f"({', '.join('?' * len(columns))})"] * len(chunk))
+        connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES {marks}',
+                                   tuple(v for row in chunk for v in values(row)))
+
+
+# SQLITE_MAX_VARIABLE_NUMBER: 32,766 since SQLite 3.32, 999 before
+_SQLITE_MAX_PARAMETERS = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
 def copy_rows(session, stmt, settings: dict | None = None) -> Iterator[tuple]:

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
+import orjson
 from flask_babel import lazy_gettext as _l
 
 
@@ -72,6 +73,10 @@ def _values(doc, parts) -> list[str]:
                 return []
             if type(v) is str:
                 return [v]
+        elif type(v) is list and all(type(x) is dict for x in v):  # themes.uri, format.uri
+            out = [x.get(parts[1]) for x in v]
+            if all(type(x) is str or x is None for x in out):
+                return [x for x in out if x is not None]
     nodes = [doc]
     for part in parts:
         nxt = []
@@ -102,8 +107,11 @@ def facet_set_key(values: dict[str, list[str]]) -> int:
     the embedded index counts facets by grouping integers (a covering index) instead of JSON text.
     Canonical (sorted keys, compact) so the key does not depend on how the JSON was written.
     migrations/versions/*_search_facet_set.py keeps a copy for the rows it backfills."""
-    text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "big", signed=True)
+    try:  # orjson writes what json.dumps(sort_keys, compact, ensure_ascii=False) writes, 4x faster
+        text = orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return int.from_bytes(hashlib.sha1(text).digest()[:8], "big", signed=True)
 
 
 def filter_tokens(values: dict[str, list[str]]) -> str:

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import delete, func, select, text
 
 from ..core.db import db
+from ..core.pipeline import ahead
 from ..core.progress import progress_bar
 from ..core.uow import unit_of_work
 from . import indices, store
@@ -80,26 +81,44 @@ def _settle_bulk(entry, bar) -> int:
     return n
 
 
+FTS_COLUMNS = "title_terms, body_terms, readers, filters"  # search_fts, as the migration made it
+
+
 @contextmanager
-def _fts_bulk(session, st: SearchType):
-    """SQLite: without the per-row FTS triggers while a whole type is replaced, then one FTS5
-    'rebuild' from search_document (much cheaper than a delete + insert per row), then the
-    triggers back, all in the rebuild's transaction (a failure rolls the DDL back too). The
-    rebuild re-reads every document of every type, so a type holding under half of them keeps
-    the triggers: re-indexing 2,000 systems must not re-tokenise 100,000 datasets."""
+def _without_type_rows(session, st: SearchType):
+    """Delete `st`'s documents and their full-text entries for a rebuild that then inserts them anew.
+
+    SQLite, for a type holding most documents: the per-row triggers would re-read every old text
+    (FTS5 removes an entry by its words) and the DELETE would visit every row. Instead the other
+    types' rows are set aside, the table is emptied at once (SQLite's truncate: no WHERE, no
+    triggers), they are put back, the FTS index is emptied and given their entries in one statement.
+    The insert trigger is back for the rebuild's inserts (a batch per statement: FTS5 flushes once
+    per statement), the others at the end. All in the rebuild's transaction: a failure rolls the
+    DDL back too. A type holding under half the documents keeps every trigger: re-indexing 2,000
+    systems must not set aside 100,000 datasets."""
+    table = store.SearchDocument.__table__
     if db.dialect == "postgresql" or not _most_documents(session, st):
+        session.execute(delete(table).where(table.c.record_type == st.name))
         yield
         return
-    # any DML first: pysqlite opens the transaction before it, so the DDL below is part of it
-    session.execute(text("DELETE FROM search_document WHERE 0"))
     triggers = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                                    "AND tbl_name = 'search_document'")).all()
+                                    "AND tbl_name = 'search_document' ORDER BY name")).all()
     for trigger in triggers:
         session.execute(text(f'DROP TRIGGER "{trigger.name}"'))
-    yield
-    session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
-    for trigger in triggers:
+    session.execute(text("CREATE TEMP TABLE rebuild_kept AS SELECT * FROM search_document WHERE record_type != :type"),
+                    {"type": st.name})
+    session.execute(text("DELETE FROM search_document"))
+    session.execute(text("INSERT INTO search_document SELECT * FROM rebuild_kept"))
+    session.execute(text("DROP TABLE temp.rebuild_kept"))
+    session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
+    session.execute(text(f"INSERT INTO search_fts(rowid, {FTS_COLUMNS}) SELECT id, {FTS_COLUMNS} FROM search_document"))
+    insert_trigger = [t for t in triggers if t.name == "search_document_ai"]
+    for trigger in insert_trigger:
         session.execute(text(trigger.sql))
+    yield
+    for trigger in triggers:
+        if trigger not in insert_trigger:
+            session.execute(text(trigger.sql))
 
 
 def _most_documents(session, st: SearchType) -> bool:
@@ -112,15 +131,37 @@ def _most_documents(session, st: SearchType) -> bool:
     return 2 * touched >= after
 
 
+def _rows(st: SearchType, ids: list):
+    for docs in _documents(st, ids):
+        yield [store.bulk_row(doc) for doc in docs]
+
+
+def _own_connection_possible() -> bool:
+    """An in-memory SQLite database exists once per connection: a thread could not read it."""
+    url = db.engine.url
+    return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
+
+
+# Batches built ahead while the old rows are deleted (SQLite frees every page of them: ~2 s for
+# 100,000 documents) and written: ~5 MB each.
+BUILT_AHEAD = 8
+
+
 def rebuild_embedded(st: SearchType, progress=None) -> int:
-    with unit_of_work() as session, _fts_bulk(session, st):
-        session.execute(delete(store.SearchDocument).where(store.SearchDocument.record_type == st.name))
+    """Replace a type's rows in one transaction. Documents and rows are built in a thread reading on
+    its own connection while this one deletes the old rows and writes (`core.pipeline.ahead`)."""
+    with unit_of_work() as session:
+        # a write first: the transaction takes the write lock now (SQLite), before anything is read
+        session.execute(delete(store.SearchDocument).where(text("0 = 1")))
         ids, count = _ids(st), 0
-        with progress_bar(progress, len(ids), f"Embedded {st.name}") as bar:
-            for docs in _documents(st, ids):
-                store.insert(session, docs)
-                count += len(docs)
-                bar.update(len(docs))
+        building = (ahead(lambda: _rows(st, ids), depth=BUILT_AHEAD) if _own_connection_possible()
+                    else nullcontext(_rows(st, ids)))
+        with building as batches, _without_type_rows(session, st), \
+                progress_bar(progress, len(ids), f"Embedded {st.name}") as bar:
+            for rows in batches:
+                store.insert(session, rows)
+                count += len(rows)
+                bar.update(len(rows))
     return count
 
 

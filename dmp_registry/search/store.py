@@ -3,13 +3,15 @@ Elasticsearch index. Full-text matching runs on SQLite FTS5 (`search_fts`, an ex
 table synced by triggers) or PostgreSQL GIN expression indexes; both made by the migration."""
 from __future__ import annotations
 
+import json
 import uuid
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, Uuid, delete, select, tuple_
+import orjson
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, Uuid, delete, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.db import Base, BigIntPK, JSONType, db
+from ..core.db import Base, BigIntPK, JSONType, bulk_insert, db
 from .analysis import terms_text
 from .facets import facet_set_key, facet_values, filter_tokens
 
@@ -111,10 +113,34 @@ def upsert(session, docs: list[dict]) -> None:
     session.execute(stmt, rows)
 
 
-def insert(session, docs: list[dict]) -> None:
-    """Plain insert (a rebuild, after deleting the type's rows)."""
-    if docs:
-        session.execute(SearchDocument.__table__.insert(), [row_for(d) for d in docs])
+# The rebuild's rows: the JSON columns as text written by orjson (a fifth of json.dumps' time);
+# the same table seen with those columns as Text, so bulk_insert passes the text on unchanged.
+_JSON_COLUMNS = ("document", "facet_values")
+_AS_TEXT = Table(SearchDocument.__tablename__, MetaData(),
+                 *(Column(c.name, Text if c.name in _JSON_COLUMNS else c.type, primary_key=c.primary_key)
+                   for c in SearchDocument.__table__.columns))
+
+
+def _json_text(value) -> str:
+    """orjson; the standard library for what orjson refuses (integers beyond 64 bits, keys that are
+    not text)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False)
+
+
+def bulk_row(doc: dict) -> dict:
+    """row_for with the JSON columns already text, for insert()."""
+    row = row_for(doc)
+    for column in _JSON_COLUMNS:
+        row[column] = _json_text(row[column])
+    return row
+
+
+def insert(session, rows: list[dict]) -> None:
+    """Plain insert of bulk_row rows (a rebuild, after deleting the type's rows)."""
+    bulk_insert(session, _AS_TEXT, rows)
 
 
 def remove(session, keys: list[tuple[str, str]]) -> None:

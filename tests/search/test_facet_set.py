@@ -26,3 +26,16 @@ def test_same_values_same_key_whatever_the_order():
 def test_migration_backfills_the_key_the_app_writes():
     values = {"record_type": ["dataset"], "unit": ["Tromsø"], "backed_up": ["false"]}
     assert _migration_key()(values) == facet_set_key(values)
+
+
+def test_key_is_the_hash_of_the_canonical_json_text():
+    """orjson writes the key's text; it must be json.dumps' canonical text byte for byte, or the
+    same values would get a second key beside the rows the migration backfilled."""
+    import hashlib
+    import json
+
+    values = {"unit": ['q"uote\\back', "tab\tnew\nline\x01\x7f", "Tromsø 🐦 \u2028 \u00e9"], "backed_up": ["true"],
+              "record_type": ["dataset"]}
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    expected = int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "big", signed=True)
+    assert facet_set_key(values) == expected

@@ -1,8 +1,10 @@
-"""The embedded rebuild (bulk path: set-based loading, no per-row FTS triggers, one FTS5 'rebuild')
-gives exactly the index the outbox drain gives, and leaves the index live for later changes."""
+"""The embedded rebuild (bulk path: documents built in a thread on its own connection, the big
+type's old rows truncated with the triggers off, many rows per INSERT) gives exactly the index the
+outbox drain gives, leaves the index live for later changes, and a failure half-way changes nothing."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from dmp_registry.core.db import db
 from dmp_registry.core.identity import system_identity
@@ -11,6 +13,7 @@ from dmp_registry.datasets.service import dataset_service
 from dmp_registry.search import store
 from dmp_registry.search.query import SearchRequest
 from dmp_registry.search.registry import search_types
+from dmp_registry.search import repair
 from dmp_registry.search.repair import rebuild_embedded
 from dmp_registry.search.service import search
 
@@ -22,14 +25,30 @@ def snapshot():
     return sorted((tuple(r) for r in rows), key=lambda r: (r[0], str(r[1])))
 
 
-def test_rebuild_gives_the_drained_index_and_stays_live(corpus, drain):
+def fts_hits(word: str) -> list[str]:
+    """What the full-text index itself finds (SQLite FTS5 or PostgreSQL's GIN index), as record ids."""
+    return sorted(h["id"] for h in search(system_identity, SearchRequest(q=word, per_page=100))["items"])
+
+
+def triggers() -> list[str]:
+    if db.dialect == "postgresql":
+        return []
+    return sorted(db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                          "AND tbl_name = 'search_document'")))
+
+
+@pytest.mark.parametrize("batch", [repair.CHUNK, 1])  # one batch; a batch per record, built ahead
+def test_rebuild_gives_the_drained_index_and_stays_live(corpus, drain, monkeypatch, batch):
+    monkeypatch.setattr(repair, "CHUNK", batch)
     drain()
+    before_triggers = triggers()
     drained = snapshot()
     counts = search(system_identity, SearchRequest(q="fugler"))
     for st in search_types().values():
         rebuild_embedded(st)
     db.session.expire_all()
     assert snapshot() == drained
+    assert triggers() == before_triggers
     again = search(system_identity, SearchRequest(q="fugler"))
     assert (again["total"], again["facets"]) == (counts["total"], counts["facets"])
 
@@ -39,3 +58,29 @@ def test_rebuild_gives_the_drained_index_and_stays_live(corpus, drain):
     drain()
     found = search(system_identity, SearchRequest(q="snougle"))
     assert [i["id"] for i in found["items"]] == [str(corpus["birds"].id)]
+
+
+def test_a_rebuild_failing_half_way_changes_nothing(corpus, drain, monkeypatch):
+    """Documents are built in another thread: its error must reach the rebuild's transaction and roll
+    back the truncation, the FTS index and the dropped triggers with everything else."""
+    drain()
+    drained, before_triggers, birds = snapshot(), triggers(), fts_hits("fugler")
+    assert birds
+    assert db.dialect == "postgresql" or repair._most_documents(db.session, search_types()["dataset"])  # the truncating path
+    monkeypatch.setattr(repair, "CHUNK", 1)
+    built = []
+    real = store.bulk_row
+
+    def fails_on_the_third(doc):
+        built.append(doc["id"])
+        if len(built) == 3:
+            raise RuntimeError("broken document")
+        return real(doc)
+
+    monkeypatch.setattr(store, "bulk_row", fails_on_the_third)
+    with pytest.raises(RuntimeError, match="broken document"):
+        rebuild_embedded(search_types()["dataset"])
+    db.session.expire_all()
+    assert snapshot() == drained
+    assert triggers() == before_triggers
+    assert fts_hits("fugler") == birds
