@@ -7,13 +7,13 @@ and suggestions exactly as the API does; tests/search/test_permissions.py holds 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from types import SimpleNamespace
 
 from flask import url_for
 from sqlalchemy import String, cast, or_, select
 
-from ..core.db import db
+from ..core import sqljson
+from ..core.db import db, id_chunks, in_ids
 from ..organisation.models import Person, Project, Unit
 from ..search.registry import Related, SearchType
 from ..vocabularies.models import Concept
@@ -113,44 +113,69 @@ def _by_id(model, ids) -> dict:
     return {r.id: r for r in _rows(table, table.c.id.in_(ids))}
 
 
-def _datasets(ids: list, children: bool) -> list[SimpleNamespace]:
+# What dataset_document and dataset_readers read of a dataset, and of its related records.
+_DATASET_FIELDS = ("id", "version", "created_at", "updated_at", "title", "title_sort", "description", "keywords",
+                   "dataset_type", "themes", "los_themes", "access_rights", "licence", "classification",
+                   "publication_status", "spatial", "contains_personal_data", "doi", "listed", "unit_id",
+                   "custodian_id", "contact_point_id", "created_by_id", "project_id")
+_ID_FIELDS = ("id", "unit_id", "custodian_id", "contact_point_id", "created_by_id", "project_id")
+
+
+def _dataset_select(ids: list, children: bool):
+    """One JSON document per dataset with its unit and, with `children`, its storage locations,
+    distributions (id, format), creators, custodian, contact point and project, nested."""
+    d, u, sl, dist, pr = (Dataset.__table__, Unit.__table__, StorageLocation.__table__, Distribution.__table__,
+                          Project.__table__)
+    person, creator = Person.__table__, dataset_creator
+    fields = {name: d.c[name] for name in _DATASET_FIELDS}
+    fields["unit"] = sqljson.nested(select(sqljson.json_object(id=u.c.id, code=u.c.code, name=u.c.name))
+                                    .where(u.c.id == d.c.unit_id))
+    if children:
+        def name_of(column):
+            return sqljson.nested(select(sqljson.json_object(name=person.c.name)).where(person.c.id == column))
+
+        fields.update(
+            storage_locations=sqljson.json_array({"kind": sl.c.kind, "backed_up": sl.c.backed_up}, [sl],
+                                                 [sl.c.dataset_id == d.c.id], [sl.c.position]),
+            distributions=sqljson.json_array({"id": dist.c.id, "format": dist.c.format}, [dist],
+                                             [dist.c.dataset_id == d.c.id], [dist.c.created_at, dist.c.id]),
+            creators=sqljson.json_array({"name": person.c.name}, [creator, person],
+                                        [creator.c.dataset_id == d.c.id, person.c.id == creator.c.person_id],
+                                        [creator.c.position]),
+            custodian=name_of(d.c.custodian_id), contact_point=name_of(d.c.contact_point_id),
+            project=sqljson.nested(select(sqljson.json_object(title=pr.c.title)).where(pr.c.id == d.c.project_id)),
+        )
+    return select(sqljson.json_object(**fields)).where(in_ids(d.c.id, ids))
+
+
+def _dataset(doc: dict, children: bool) -> SimpleNamespace:
+    for name in _ID_FIELDS:
+        doc[name] = sqljson.uuid_or_none(doc[name])
+    doc["created_at"], doc["updated_at"] = sqljson.utc(doc["created_at"]), sqljson.utc(doc["updated_at"])
+    doc["listed"], doc["contains_personal_data"] = bool(doc["listed"]), bool(doc["contains_personal_data"])
+    unit = doc["unit"]
+    if unit is not None:
+        unit["id"] = uuid.UUID(unit["id"])
+        doc["unit"] = SimpleNamespace(**unit)
+    if children:
+        doc["storage_locations"] = [SimpleNamespace(kind=loc["kind"], backed_up=bool(loc["backed_up"]))
+                                    for loc in doc["storage_locations"]]
+        doc["distributions"] = [SimpleNamespace(id=uuid.UUID(x["id"]), format=x["format"]) for x in doc["distributions"]]
+        doc["creators"] = [SimpleNamespace(**c) for c in doc["creators"]]
+        for name in ("custodian", "contact_point", "project"):
+            if doc[name] is not None:
+                doc[name] = SimpleNamespace(**doc[name])
+    return SimpleNamespace(**doc)
+
+
+def _datasets(ids, children: bool) -> list[SimpleNamespace]:
+    """Datasets as read-only namespaces with the attributes dataset_document reads: one query per
+    chunk of ids, each dataset one JSON document built by the database (core/sqljson.py)."""
     _refresh_concept_memo()
-    ids = list(ids)
-    if not ids:
-        return []
-    table = Dataset.__table__
-    datasets = _rows(table, table.c.id.in_(ids))
-    units = _by_id(Unit, (d.unit_id for d in datasets))
-    for ds in datasets:
-        ds.unit = units.get(ds.unit_id)
-    if not children:
-        return datasets
-    found = [d.id for d in datasets]
-    locations, distributions, creators = defaultdict(list), defaultdict(list), defaultdict(list)
-    sl = StorageLocation.__table__
-    for loc in _rows(sl, sl.c.dataset_id.in_(found), sl.c.dataset_id, sl.c.position):
-        locations[loc.dataset_id].append(loc)
-    dt = Distribution.__table__
-    rows = db.session.execute(select(dt.c.id, dt.c.dataset_id, dt.c.format).where(dt.c.dataset_id.in_(found))
-                              .order_by(dt.c.dataset_id, dt.c.created_at))
-    for row in rows:
-        distributions[row.dataset_id].append(SimpleNamespace(id=row.id, format=row.format))
-    links = db.session.execute(select(dataset_creator.c.dataset_id, dataset_creator.c.person_id)
-                               .where(dataset_creator.c.dataset_id.in_(found))
-                               .order_by(dataset_creator.c.dataset_id, dataset_creator.c.position)).all()
-    people = _by_id(Person, [r.person_id for r in links] + [d.custodian_id for d in datasets]
-                    + [d.contact_point_id for d in datasets])
-    for row in links:
-        creators[row.dataset_id].append(people[row.person_id])
-    projects = _by_id(Project, (d.project_id for d in datasets))
-    for ds in datasets:
-        ds.storage_locations = locations.get(ds.id, [])
-        ds.distributions = distributions.get(ds.id, [])
-        ds.creators = creators.get(ds.id, [])
-        ds.custodian = people.get(ds.custodian_id)
-        ds.contact_point = people.get(ds.contact_point_id)
-        ds.project = projects.get(ds.project_id)
-    return datasets
+    out = []
+    for chunk in id_chunks(ids):
+        out += [_dataset(doc, children) for doc in sqljson.rows(_dataset_select(chunk, children))]
+    return out
 
 
 def load_datasets(ids: list) -> list[SimpleNamespace]:

@@ -17,8 +17,8 @@ from typing import Iterator
 
 import orjson
 from sqlalchemy import DateTime, func, literal_column, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from ..core import sqljson
 from ..core.db import UTCDateTime, copy_rows, db
 from ..datasets.models import Dataset, Distribution, dataset_creator
 from ..flows.models import DataFlow
@@ -26,7 +26,6 @@ from ..organisation.models import Person, Project
 from . import records
 
 ISO_SECONDS = literal_column("""'YYYY-MM-DD"T"HH24:MI:SS"Z"'""")  # what terms.date_time writes
-EMPTY = literal_column("'[]'::json")
 # The planner prices a sequential scan and a sort below the index scan, but the sort makes it build
 # every document before sending the first, and nothing overlaps; JIT compiling the document
 # expressions costs more than it saves. The statement lasts as long as the client's download, so a
@@ -34,40 +33,31 @@ EMPTY = literal_column("'[]'::json")
 STREAMING = {"enable_sort": "off", "jit": "off", "statement_timeout": "0"}
 
 
-def _json_object(columns):
-    """json_build_object of `columns` under their names; timestamps as xsd:dateTime text (UTC)."""
-    args = []
+def _fields(columns) -> dict:
+    """`columns` under their names; timestamps as xsd:dateTime text (UTC)."""
+    fields = {}
     for column in columns:
         name, column = column.key, column.expression  # mapped attributes → their table columns
-        value = func.to_char(column, ISO_SECONDS) if isinstance(column.type, (UTCDateTime, DateTime)) else column
-        args += [literal_column(f"'{name}'"), value]  # our own identifiers: literal keys, no bind parameters
-    return func.json_build_object(*args)
-
-
-def _json_list(element, *order, table=None, where=()):
-    stmt = select(func.json_agg(aggregate_order_by(element, *order)))
-    if table is not None:
-        stmt = stmt.select_from(table)
-    return func.coalesce(stmt.where(*where).scalar_subquery(), EMPTY)
+        fields[name] = func.to_char(column, ISO_SECONDS) if isinstance(column.type, (UTCDateTime, DateTime)) else column
+    return fields
 
 
 def document_select(window: records.Window):
     """One row per public dataset in `window`, in id order: its JSON document."""
-    table, dist = Dataset.__table__, Distribution.__table__
+    table, dist, person, creator = Dataset.__table__, Distribution.__table__, Person.__table__, dataset_creator
     own = [table.c[name] for name in records.DATASET_FIELDS]
-    distributions = _json_list(_json_object([c for c in dist.c if c.key != "dataset_id"]), dist.c.created_at, dist.c.id,
-                               where=[dist.c.dataset_id == table.c.id])
-    creators = _json_list(_json_object([Person.id, Person.name, Person.orcid]), dataset_creator.c.position, Person.id,
-                          table=dataset_creator.join(Person, Person.id == dataset_creator.c.person_id),
-                          where=[dataset_creator.c.dataset_id == table.c.id])
-    contact = select(_json_object([Person.email, Person.unit_id])).where(Person.id == table.c.contact_point_id)
-    project = select(_json_object([Project.id, Project.title])).where(Project.id == table.c.project_id)
-    flows = _json_list(_json_object(records.FLOW_COLUMNS), DataFlow.id,
-                       where=records.flow_conditions(lambda column: column == table.c.id))
-    document = func.json_build_object(
-        literal_column("'dataset'"), _json_object(own), literal_column("'distributions'"), distributions,
-        literal_column("'creators'"), creators, literal_column("'contact'"), contact.scalar_subquery(),
-        literal_column("'project'"), project.scalar_subquery(), literal_column("'flows'"), flows)
+    distributions = sqljson.json_array(_fields([c for c in dist.c if c.key != "dataset_id"]), [dist],
+                                       [dist.c.dataset_id == table.c.id], [dist.c.created_at, dist.c.id])
+    creators = sqljson.json_array(_fields([person.c.id, person.c.name, person.c.orcid]), [creator, person],
+                                  [creator.c.dataset_id == table.c.id, person.c.id == creator.c.person_id],
+                                  [creator.c.position, person.c.id])
+    contact = select(sqljson.json_object(**_fields([Person.email, Person.unit_id]))).where(Person.id == table.c.contact_point_id)
+    project = select(sqljson.json_object(**_fields([Project.id, Project.title]))).where(Project.id == table.c.project_id)
+    flows = sqljson.json_array(_fields(records.FLOW_COLUMNS), [DataFlow.__table__],
+                               records.flow_conditions(lambda column: column == table.c.id), [DataFlow.id])
+    document = sqljson.json_object(dataset=sqljson.json_object(**_fields(own)), distributions=distributions,
+                                   creators=creators, contact=sqljson.nested(contact),
+                                   project=sqljson.nested(project), flows=flows)
     return records.dataset_select(window).with_only_columns(document).order_by(table.c.id)
 
 

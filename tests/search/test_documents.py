@@ -53,3 +53,46 @@ def test_query_syntax():
     clauses = parse('fugler "breeding birds" dovre*')
     assert [(c.terms, c.phrase, c.prefix) for c in clauses] == [
         (["fugl"], False, False), (["breed", "bird"], True, False), (["dovr"], False, True)]
+
+
+def test_batch_loader_gives_the_documents_the_orm_objects_give(create_unit, create_person, create_project,
+                                                               create_dataset, create_distribution):
+    """load_datasets / load_distributions read many records per query (set-based, not the ORM); the
+    documents they give must be the ones built from the ORM objects with their relationships, field
+    for field, lists in the same order (creators by position, storage by position, formats by the
+    distributions' creation)."""
+    from dmp_registry.core.db import db
+    from dmp_registry.datasets.models import Dataset, Distribution
+    from dmp_registry.vocabularies.terms import local
+
+    eu = "http://publications.europa.eu/resource/authority"
+    unit = create_unit(name={"nb": "Institutt for naturhistorie", "en": "Department of Natural History"})
+    people = [create_person(unit=unit) for _ in range(4)]
+    project = create_project(unit=unit, title={"nb": "Fjellfugl", "en": "Mountain birds"})
+    order = [people[2], people[0], people[3]]  # creators out of creation order
+    full = create_dataset(
+        unit=unit, description={"nb": "Årlige takseringer", "en": "Annual counts"},
+        keywords={"nb": ["fugl", "fjell"], "en": ["birds"]},
+        themes=[f"{eu}/data-theme/ENVI", f"{eu}/data-theme/AGRI"], los_themes=["https://psi.norge.no/los/tema/arbeid"],
+        access_rights=f"{eu}/access-right/PUBLIC", licence=f"{eu}/licence/CC_BY_4_0",
+        spatial={"label": "Dovrefjell", "bbox": [9.0, 62.0, 10.5, 62.5]}, contains_personal_data=True,
+        personal_data_legal_basis="GDPR art. 6(1)(e)", listed=True,
+        creator_ids=[str(p.id) for p in order], contact_point_id=str(people[1].id), custodian_id=str(people[0].id),
+        project_id=str(project.id), doi="10.18710/LOADER1",
+        storage_locations=[{"kind": local("storage-kind", "personal-laptop"), "backed_up": False},
+                           {"kind": local("storage-kind", "institutional-backed-up"), "backed_up": True}])
+    bare = create_dataset(unit=unit)
+    dists = [create_distribution(dataset=full, format=f"{eu}/file-type/{f}", title={"nb": f"Fil {f}"})
+             for f in ("XML", "CSV", "XML")]
+    ids = [full.id, bare.id]
+
+    loaded = {ds.id: dataset_document(ds) for ds in load_datasets(ids)}
+    db.session.expire_all()
+    from_orm = {i: dataset_document(db.session.get(Dataset, i)) for i in ids}
+    assert loaded == from_orm
+    assert loaded[full.id]["people"] == [p.name for p in order] + [people[1].name]  # custodian is a creator too
+    assert [f["uri"] for f in loaded[full.id]["format"]] == [f"{eu}/file-type/XML", f"{eu}/file-type/CSV"]
+    assert [s["backed_up"] for s in loaded[full.id]["storage"]] == [False, True]
+
+    loaded = {d.id: distribution_document(d) for d in load_distributions([d.id for d in dists])}
+    assert loaded == {d.id: distribution_document(db.session.get(Distribution, d.id)) for d in dists}
