@@ -104,7 +104,7 @@ class Stream:
         self.items, self.dataset_type, self.closure, self.window = items, dataset_type, closure, window or WINDOW
         self.index = Index()
         self.last: dict[str, int] = {}  # subject → position of its latest triple
-        self.pending: dict[str, None] = {}  # datasets not read yet, in document order
+        self.pending: dict[str, int] = {}  # datasets not read yet → position of their type, in document order
         self.done: set[str] = set()
         self.shared: dict[str, int] = {}  # kept node → its number of triples when a dataset used it
 
@@ -129,7 +129,7 @@ class Stream:
             if o == dataset_type and p == RDF_TYPE:
                 if s in self.done:
                     raise NotStreamable(f"{s} is described twice")
-                pending[s] = None
+                pending[s] = position
             if position % window == 0:
                 last[current] = position
                 yield from self._ready(position - window)
@@ -139,7 +139,9 @@ class Stream:
 
     def _ready(self, before: int | None):
         """The pending datasets whose closure is complete and was last touched before `before`."""
-        for node in list(self.pending):
+        for node, typed in list(self.pending.items()):
+            if before is not None and typed > before:
+                break  # it and every later one was touched within the window: not yet
             private, shared, complete = self.closure(self.index, node)
             if before is None and not complete:  # described nowhere, or read and dropped with another dataset
                 raise NotStreamable(f"{node} uses a node that is not described after it")
