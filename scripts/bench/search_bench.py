@@ -134,7 +134,9 @@ def main() -> None:
                         help="text of the generated records and the queries (see scripts/bench/corpus.py)")
     parser.add_argument("--es", default=os.environ.get("ELASTICSEARCH_URL"))
     parser.add_argument("--db", type=Path, help="keep the SQLite database here; an existing one is reused "
-                                                "as it is (no generation, no embedded reindex)")
+                                                "as it is (no generation, no embedded reindex unless --reindex)")
+    parser.add_argument("--reindex", action="store_true", help="with --db: measure the embedded full reindex "
+                                                                  "on the database as it is")
     parser.add_argument("--out", type=Path, help="write JSON results here and an SVG chart of p50/p95 beside")
     args = parser.parse_args()
     corpus = Corpus(args.corpus)
@@ -146,6 +148,7 @@ def main() -> None:
         embedded = make_app(db_url, None, "bench")
         if not reuse:
             generate(embedded, args.records, corpus)
+        if not reuse or args.reindex:
             n, seconds = index_all(embedded, es=False)
             results["embedded full reindex"] = f"{n} documents in {seconds:.1f} s ({n / seconds:,.0f}/s)"
             print(results, flush=True)
