@@ -66,9 +66,11 @@ class UTCDateTime(TypeDecorator):
             if value is None:
                 return None
             try:
-                return parse(value).replace(tzinfo=utc)
+                parsed = parse(value)
             except (TypeError, ValueError):
                 return general(value)
+            # naive, as SQLAlchemy writes it; anything else is read the general way, as before
+            return parsed.replace(tzinfo=utc) if parsed.tzinfo is None else general(value)
         return process
 
 

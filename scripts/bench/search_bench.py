@@ -135,8 +135,8 @@ def main() -> None:
     parser.add_argument("--es", default=os.environ.get("ELASTICSEARCH_URL"))
     parser.add_argument("--db", type=Path, help="keep the SQLite database here; an existing one is reused "
                                                 "as it is (no generation, no embedded reindex unless --reindex)")
-    parser.add_argument("--reindex", action="store_true", help="with --db: measure the embedded full reindex "
-                                                                  "on the database as it is")
+    parser.add_argument("--reindex", action="store_true",
+                        help="with --db: measure the embedded full reindex on the database as it is")
     parser.add_argument("--out", type=Path, help="write JSON results here and an SVG chart of p50/p95 beside")
     args = parser.parse_args()
     corpus = Corpus(args.corpus)
