@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from .namespaces import PREFIXES, RDF_TYPE
 from .rdf_in import Index
-from .terms import Lit
 
 
 class _Namespace:
@@ -90,9 +89,10 @@ def _uuid_from(uri: str, kind: str) -> uuid.UUID | None:
     return None
 
 
-# Terms as rdf_in.Index holds them: IRIs as str, blank nodes as "_:label", literals as terms.Lit.
+# Terms as rdf_in.Index holds them: IRIs as str, blank nodes as "_:label", literals as
+# (value, lang, datatype) tuples.
 def _text(term) -> str:
-    return term.value if term.__class__ is Lit else term
+    return term if term.__class__ is str else term[0]
 
 
 def _is_iri(term) -> bool:
@@ -118,11 +118,11 @@ def dataset_id_for(g: Index, node: str) -> uuid.UUID:
 def _lang(g: Index, node, pred: str) -> dict:
     out: dict = {}
     for value in g.objects(node, pred):
-        if value.__class__ is Lit:
-            lang = (value.lang or "nb").lower().split("-")[0]
+        if value.__class__ is tuple:
+            lang = (value[1] or "nb").lower().split("-")[0]
             lang = "nb" if lang == "no" else lang
             if lang in LANGS:
-                out.setdefault(lang, value.value)
+                out.setdefault(lang, value[0])
     return out
 
 
@@ -144,10 +144,11 @@ def _date(value) -> str | None:
 
 
 def _datetime(value) -> dt.datetime | None:
-    if value is None or value.__class__ is not Lit or value.datatype not in (XSD_DATETIME, XSD_DATE):
+    if value is None or value.__class__ is not tuple or value[2] not in (XSD_DATETIME, XSD_DATE):
         return None
+    text, datatype = value[0], value[2]
     try:
-        parsed = dt.datetime.fromisoformat(value.value[:10] if value.datatype == XSD_DATE else value.value)
+        parsed = dt.datetime.fromisoformat(text[:10] if datatype == XSD_DATE else text)
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
@@ -166,7 +167,7 @@ def read_dataset(g: Index, node: str) -> tuple[dict, list[dict], dict]:
     data: dict = {"title": _lang(g, node, dct.title), "description": _lang(g, node, dct.description)}
     keywords: dict = {}
     for word in sorted(g.objects(node, dcat.keyword), key=_text):
-        lang = ((word.lang if word.__class__ is Lit else None) or "nb").split("-")[0]
+        lang = ((word[1] if word.__class__ is tuple else None) or "nb").split("-")[0]
         if lang in LANGS:
             keywords.setdefault(lang, []).append(_text(word))
     if keywords:

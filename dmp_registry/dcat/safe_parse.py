@@ -6,6 +6,7 @@ import io
 import json
 import warnings
 import xml.sax.handler
+from contextlib import nullcontext
 from pathlib import Path
 
 from defusedxml import DefusedXmlException
@@ -92,18 +93,39 @@ def parse(data: bytes, fmt: str) -> Graph:
     return graph
 
 
+# Documents from this size on are parsed in a child process (pipeline.forked) while this one reads
+# the datasets: pyoxigraph's parse and turning its terms into Python values take about half the
+# import's CPU, which the GIL would otherwise serialise with the rest. Smaller ones do not repay the fork.
+PARSE_APART_FROM = 4 * 2**20
+
+
 def triples(data: bytes, fmt: str, base_iri: str | None = None, progress=None, streaming: bool = False):
-    """The triples the importer reads (rdf_in.triples, pyoxigraph's parser), after the refusals of
+    """The triples the importer reads (rdf_in.batches, pyoxigraph's parser), after the refusals of
     `parse`; pyoxigraph refuses remote JSON-LD contexts itself (it has no loader). An unreadable
     document raises ValueError when the parser meets the error; with `streaming`, JSON-LD outside
-    the streaming profile raises rdf_in.NotStreamable (read it whole). `progress(n)`: n more bytes."""
+    the streaming profile raises rdf_in.NotStreamable (read it whole). `progress(n)`: n more bytes.
+    A large document is parsed in a child process; the triples and errors are the same."""
+    from ..core.pipeline import can_fork, forked
     from .importer import READ
-    from .rdf_in import STREAMING, NotStreamable, triples as read
+    from .rdf_in import STREAMING, NotStreamable, batches
 
     if fmt == "xml":
         check_xml_prolog(data)
+    source = io.BytesIO(data)  # shares `data`'s buffer (and so does a forked child)
+
+    def produce():
+        return batches(source, fmt, READ, base_iri, streaming)
+
+    apart = len(data) >= PARSE_APART_FROM and can_fork()
+    done = 0
     try:
-        yield from read(_Counted(data, progress) if progress else data, fmt, READ, base_iri, streaming)
+        with forked(produce) if apart else nullcontext(produce()) as parsed:
+            for position, flat in parsed:
+                if progress and position > done:
+                    progress(position - done)
+                    done = position
+                items = iter(flat)
+                yield from zip(items, items, items)
     except SyntaxError as exc:
         if "LoadDocumentCallback" in str(exc):
             raise UnsafeInput("refused JSON-LD: a remote @context is not fetched; inline it") from exc
@@ -117,22 +139,6 @@ def index(data: bytes, fmt: str, base_iri: str | None = None):
     from .rdf_in import index as collect
 
     return collect(triples(data, fmt, base_iri))
-
-
-class _Counted(io.BytesIO):
-    def __init__(self, data: bytes, progress):
-        super().__init__(data)
-        self.progress = progress
-
-    def read(self, size=-1):
-        chunk = super().read(size)
-        self.progress(len(chunk))
-        return chunk
-
-    def readinto(self, buffer):
-        n = super().readinto(buffer)
-        self.progress(n)
-        return n
 
 
 def read(source: str) -> tuple[bytes, str, str]:

@@ -7,7 +7,7 @@ import threading
 import pytest
 from flask import current_app
 
-from dmp_registry.core.pipeline import ahead
+from dmp_registry.core.pipeline import ahead, forked
 
 
 def _threads() -> set[str]:
@@ -61,3 +61,77 @@ def test_a_consumer_that_fails_or_stops_early_stops_the_thread(app):
     with app.app_context(), ahead(produce, depth=2) as items:
         assert next(items) == 0
     assert not _threads()
+
+
+# ---- forked: a producer in a child process -------------------------------------------------
+def _forked_children() -> list:
+    import multiprocessing
+
+    return [p for p in multiprocessing.active_children() if p.name == "forked"]
+
+
+def test_forked_items_arrive_in_order_from_another_process():
+    import os
+
+    parent = os.getpid()
+
+    def produce():
+        for i in range(2_000):  # more than the pipe and the queue hold: the child waits for the reader
+            yield os.getpid(), i, [f"s{i}", ("lit", None, "dt")], {"k": b"v"}
+
+    with forked(produce, depth=2) as items:
+        got = list(items)
+    assert [i for _pid, i, _l, _d in got] == list(range(2_000))
+    assert {pid for pid, *_rest in got} != {parent}
+    assert got[7][2:] == (["s7", ("lit", None, "dt")], {"k": b"v"})
+    assert not _forked_children() and not [t for t in threading.enumerate() if t.name == "forked-reader"]
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("not picklable")
+
+
+@pytest.mark.parametrize("error, expected, match", [
+    (SyntaxError("bad token at line 9"), SyntaxError, "bad token at line 9"),
+    (_Unpicklable("odd failure"), RuntimeError, "_Unpicklable: odd failure"),
+])
+def test_an_error_in_the_child_is_raised_here_after_the_items_before_it(error, expected, match):
+    def produce():
+        yield 1
+        yield 2
+        raise error
+
+    got = []
+    with pytest.raises(expected, match=match):
+        with forked(produce) as items:
+            for item in items:
+                got.append(item)
+    assert got == [1, 2]
+    assert not _forked_children()
+
+
+def test_a_consumer_that_stops_early_ends_the_child():
+    def produce():
+        while True:
+            yield "x" * 10_000
+
+    with forked(produce, depth=2) as items:
+        assert next(items) == "x" * 10_000
+        assert len(_forked_children()) == 1
+    assert not _forked_children()
+
+
+def test_a_child_that_dies_is_an_error_not_a_short_stream():
+    import os
+    import signal
+
+    def produce():
+        yield "first"
+        os.kill(os.getpid(), signal.SIGKILL)
+        yield "never"
+
+    with pytest.raises(RuntimeError, match="ended unexpectedly"):
+        with forked(produce) as items:
+            assert next(items) == "first"
+            next(items)
