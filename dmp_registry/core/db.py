@@ -52,26 +52,29 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+        return None if value is None else _as_utc(value)
 
     def result_processor(self, dialect, coltype):
-        """SQLite keeps the ISO 8601 text SQLAlchemy wrote: read it with datetime.fromisoformat (C)
-        instead of SQLAlchemy's regular expression, a third of the cost of reading a record."""
+        """SQLite keeps the ISO 8601 text SQLAlchemy wrote: one Python call per value (parse and mark
+        as UTC) instead of the dialect's processor followed by `process_result_value`."""
         general = super().result_processor(dialect, coltype)
         if dialect.name != "sqlite":
             return general
-        parse, utc = dt.datetime.fromisoformat, dt.timezone.utc
+        parse = dt.datetime.fromisoformat
 
         def process(value):
             if value is None:
                 return None
             try:
-                parsed = parse(value)
+                return _as_utc(parse(value))
             except (TypeError, ValueError):
                 return general(value)
-            # naive, as SQLAlchemy writes it; anything else is read the general way, as before
-            return parsed.replace(tzinfo=utc) if parsed.tzinfo is None else general(value)
         return process
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """Naive values are UTC (as written); a value with an offset (written by other means) is converted."""
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -192,21 +195,26 @@ def bulk_insert(session, table, rows: list[dict]) -> None:
     """Insert many rows of one table in the session's transaction: COPY on PostgreSQL (several times
     faster than executemany for wide rows), many rows per INSERT statement elsewhere (SQLite works
     on a whole statement with the GIL released, and FTS5 triggers flush once per statement, not per
-    row). Missing columns get their Python defaults and values go through each column type's bind
-    processing, as in a Core insert."""
+    row). A column a row leaves out gets its Python default (None if it has none), and values go
+    through each column type's bind processing, as in a Core insert."""
     if not rows:
         return
     given = list(dict.fromkeys(key for row in rows for key in row))  # rows may leave out nullable columns
     connection = session.connection()
     defaults = {c.name: c.default for c in table.columns
-                if c.name not in given and c.default is not None and (c.default.is_scalar or c.default.is_callable)}
-    columns = given + list(defaults)
+                if c.default is not None and (c.default.is_scalar or c.default.is_callable)}
+    columns = given + [name for name in defaults if name not in given]
     processors = [table.c[name].type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
                   for name in columns]
+    missing = object()
+
+    def default(name: str):
+        d = defaults.get(name)
+        return None if d is None else d.arg if d.is_scalar else d.arg(None)
 
     def values(row) -> list:
-        out = [row.get(name) for name in given]
-        out += [d.arg if d.is_scalar else d.arg(None) for d in defaults.values()]
+        out = [row.get(name, missing) for name in columns]
+        out = [default(name) if v is missing else v for name, v in zip(columns, out)]
         return [v if proc is None or v is None else proc(v) for proc, v in zip(processors, out)]
 
     names = ", ".join(f'"{name}"' for name in columns)
@@ -216,7 +224,7 @@ def bulk_insert(session, table, rows: list[dict]) -> None:
             for row in rows:
                 copy.write_row(values(row))
         return
-    per_statement = max(1, _SQLITE_MAX_PARAMETERS // len(columns))
+    per_statement = max(1, _sqlite_max_parameters(connection) // len(columns))
     for start in range(0, len(rows), per_statement):
         chunk = rows[start:start + per_statement]
         marks = ", ".join([f"({', '.join('?' * len(columns))})"] * len(chunk))
@@ -224,8 +232,15 @@ def bulk_insert(session, table, rows: list[dict]) -> None:
                                    tuple(v for row in chunk for v in values(row)))
 
 
-# SQLITE_MAX_VARIABLE_NUMBER: 32,766 since SQLite 3.32, 999 before
+# SQLITE_MAX_VARIABLE_NUMBER: 32,766 since SQLite 3.32, 999 before (a build may set its own; the
+# connection's limit is read when the driver can tell it)
 _SQLITE_MAX_PARAMETERS = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
+
+
+def _sqlite_max_parameters(connection) -> int:
+    raw = connection.connection.driver_connection
+    getlimit = getattr(raw, "getlimit", None)  # Python 3.11+
+    return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit else _SQLITE_MAX_PARAMETERS
 
 
 def copy_rows(session, stmt, settings: dict | None = None) -> Iterator[tuple]:

@@ -14,6 +14,8 @@ import marshal
 import multiprocessing
 import pickle
 import queue
+import signal
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
@@ -77,7 +79,13 @@ class _Failed:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Linux only: elsewhere forking a process that runs threads is unsafe (macOS) or impossible."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+# Held from creating a pipe until the parent's write end is closed: a fork made meanwhile by another
+# thread would keep that write end open in its child, and this reader would never see the end.
+_forking = threading.Lock()
 
 
 @contextmanager
@@ -86,16 +94,23 @@ def forked(produce: Callable[[], Iterator[T]], depth: int = 4) -> Iterator[Itera
     order. The items must be values `marshal` writes (str, bytes, numbers, None, and tuples, lists,
     dicts and sets of them): it is several times faster than pickle. A thread here receives up to
     `depth` items ahead, so neither process waits on the other's jitter. An exception in the child
-    is raised where the item would have come (as itself when it pickles, else as RuntimeError);
-    leaving the block (done, early or by an exception) ends the child.
+    is raised where the item would have come (as itself when it pickles, else as RuntimeError), and
+    so is a child that dies; leaving the block (done, early or by an exception) ends the child.
 
     The child is a fork: it shares the caller's memory (a large input is not copied) and must touch
-    nothing the caller owns (connections, sessions, files): `produce` should only compute."""
+    nothing the caller owns (connections, sessions, files): `produce` should only compute. If this
+    process dies, the child's next write fails (it holds no read end of its pipe) and it ends."""
     context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(produce, send), name="forked", daemon=True)
-    child.start()
-    send.close()
+    with _forking:
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(produce, send, receive), name="forked", daemon=True)
+        try:
+            child.start()
+        except BaseException:
+            receive.close()
+            raise
+        finally:
+            send.close()
     messages: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -116,6 +131,8 @@ def forked(produce: Callable[[], Iterator[T]], depth: int = 4) -> Iterator[Itera
                     return
         except (EOFError, OSError) as exc:  # the child died without a word (killed, out of memory)
             put(b"e" + pickle.dumps(RuntimeError(f"the producing process ended unexpectedly: {exc!r}")))
+        except BaseException as exc:  # never leave the consumer waiting
+            put(b"e" + pickle.dumps(RuntimeError(f"receiving from the producing process failed: {exc!r}")))
 
     def consume() -> Iterator[T]:
         loads = marshal.loads
@@ -135,15 +152,25 @@ def forked(produce: Callable[[], Iterator[T]], depth: int = 4) -> Iterator[Itera
         yield consume()
     finally:
         stop.set()
-        if child.is_alive():
-            child.terminate()
-        child.join()  # its end of the pipe closes: a reader blocked on it gets EOF
+        _end(child)  # its end of the pipe closes: a reader blocked on it gets EOF
         reader.join()
         receive.close()
         child.close()
 
 
-def _child(produce: Callable[[], Iterator], send) -> None:
+def _end(child, grace: float = 5.0) -> None:
+    if child.is_alive():
+        child.terminate()
+        child.join(grace)
+    if child.is_alive():  # SIGTERM handled or blocked after all
+        child.kill()
+    child.join()
+
+
+def _child(produce: Callable[[], Iterator], send, receive) -> None:
+    receive.close()  # only the parent reads: if it dies, this process's writes fail and it ends
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handlers (a server's graceful stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends this one
     gc.disable()  # the producer's objects are short-lived and acyclic; the process ends with it
     try:
         for item in produce():
@@ -154,6 +181,9 @@ def _child(produce: Callable[[], Iterator], send) -> None:
             pickle.loads(payload)
         except Exception:
             payload = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
-        send.send_bytes(b"e" + payload)
+        try:
+            send.send_bytes(b"e" + payload)
+        except OSError:
+            pass  # the parent is gone or has stopped listening
         return
     send.send_bytes(b".")

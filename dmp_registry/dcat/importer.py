@@ -380,7 +380,16 @@ def import_document(identity, triples, unit_id, dry_run: bool = False, progress=
     except NotStreamable:
         if whole is None:
             raise
+        _close(triples)  # a parsing child ends before the document is parsed again
         return import_graph(identity, whole(), unit_id, dry_run, progress)
+    finally:
+        _close(triples)
+
+
+def _close(triples) -> None:
+    close = getattr(triples, "close", None)
+    if close is not None:
+        close()
 
 
 BATCH = 1000  # new datasets per bulk insert

@@ -55,7 +55,7 @@ BATCH = 20_000  # triples per batch: ~1.5 MB of marshal when sent from a parsing
 
 
 def batches(source: IO[bytes], fmt: str, keep: frozenset, base_iri: str | None = None, streaming=False,
-            size: int = BATCH):
+            size: int | None = None):
     """The triples of `source` in document order, light terms, `keep`'s predicates only, as
     (how far `source` has been read, flat list [s, p, o, s, p, o, ...] of up to `size` triples).
     Flat, because a batch may cross to another process (safe_parse) and its reader unpacks it with
@@ -65,7 +65,7 @@ def batches(source: IO[bytes], fmt: str, keep: frozenset, base_iri: str | None =
     named, literal, blank = ox.NamedNode, ox.Literal, ox.BlankNode
     syntax = STREAMING.get(fmt, FORMATS[fmt]) if streaming else FORMATS[fmt]
     kept = {p: p for p in keep}
-    previous, batch, full = None, [], 3 * size
+    previous, batch, full = None, [], 3 * (size or BATCH)
     for quad in ox.parse(source, syntax, base_iri=base_iri, without_named_graphs=True):
         predicate = kept.get(quad.predicate.value)
         if predicate is None:
@@ -151,7 +151,7 @@ class Stream:
             if p == RDF_TYPE and o == dataset_type:
                 if s in self.done:
                     raise NotStreamable(f"{s} is described twice")
-                pending[s] = position
+                pending.setdefault(s, position)  # typed twice: keeps its place (and _ready its order)
             if position % window == 0:
                 last[current] = position
                 yield from self._ready(position - window)

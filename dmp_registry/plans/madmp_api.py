@@ -92,6 +92,7 @@ class ImportReport(ApiView):
 
 @madmp.route("/madmp", endpoint="plan_madmp_import")
 class Import(ApiView):
+    max_body = MAX_BODY  # above the general limit (web.security.apply_body_limit)
     rules = {"post": (plan_policy, "create")}
 
     @madmp.arguments(MadmpImportArgs, location="query")

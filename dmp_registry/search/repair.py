@@ -5,6 +5,7 @@ indices.py), then swaps the alias: no downtime, no lost update. `rebuild_embedde
 type's rows in one transaction. `check` lists records missing, stale or extra in an index."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from collections import deque
@@ -81,9 +82,6 @@ def _settle_bulk(entry, bar) -> int:
     return n
 
 
-FTS_COLUMNS = "title_terms, body_terms, readers, filters"  # search_fts, as the migration made it
-
-
 @contextmanager
 def _without_type_rows(session, st: SearchType):
     """Delete `st`'s documents and their full-text entries for a rebuild that then inserts them anew.
@@ -111,10 +109,12 @@ def _without_type_rows(session, st: SearchType):
     session.execute(text("INSERT INTO search_document SELECT * FROM rebuild_kept"))
     session.execute(text("DROP TABLE temp.rebuild_kept"))
     session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
-    session.execute(text(f"INSERT INTO search_fts(rowid, {FTS_COLUMNS}) SELECT id, {FTS_COLUMNS} FROM search_document"))
-    insert_trigger = [t for t in triggers if t.name == "search_document_ai"]
-    for trigger in insert_trigger:
-        session.execute(text(trigger.sql))
+    columns = ", ".join(f'"{c}"' for c in session.scalars(text("SELECT name FROM pragma_table_info('search_fts')")))
+    session.execute(text(f"INSERT INTO search_fts(rowid, {columns}) SELECT id, {columns} FROM search_document"))
+    insert_trigger = [t for t in triggers if re.search(r"\bAFTER\s+INSERT\b", t.sql, re.IGNORECASE)]
+    if len(insert_trigger) != 1:  # without it the rebuilt rows would silently get no full-text entries
+        raise RuntimeError(f"expected one AFTER INSERT trigger on search_document, found {len(insert_trigger)}")
+    session.execute(text(insert_trigger[0].sql))
     yield
     for trigger in triggers:
         if trigger not in insert_trigger:
@@ -149,7 +149,9 @@ BUILT_AHEAD = 8
 
 def rebuild_embedded(st: SearchType, progress=None) -> int:
     """Replace a type's rows in one transaction. Documents and rows are built in a thread reading on
-    its own connection while this one deletes the old rows and writes (`core.pipeline.ahead`)."""
+    its own connection while this one deletes the old rows and writes (`core.pipeline.ahead`): that
+    thread sees committed records only, so commit changes before rebuilding (later changes reach
+    the index through the outbox as usual)."""
     with unit_of_work() as session:
         # a write first: the transaction takes the write lock now (SQLite), before anything is read
         session.execute(delete(store.SearchDocument).where(text("0 = 1")))

@@ -11,14 +11,17 @@ from flask import render_template, request
 from ..core.errors import InvalidInput
 from ..core.uow import unit_of_work
 from ..plans.madmp import import_madmp
+from ..plans.madmp_api import MAX_BODY as MADMP_MAX_BODY
 from ..plans.service import plan_service
 from .forms import flatten_errors
 from .plans import _uuid_or_none, bp, signed_in
+from .security import body_limit
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 @bp.route("/import", methods=["GET", "POST"], endpoint="import_madmp")
+@body_limit(MADMP_MAX_BODY)  # the API's limit for the same documents
 def import_page():
     identity = signed_in()
     plan_service.policy.require(identity, "create")

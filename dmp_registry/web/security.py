@@ -7,6 +7,8 @@
   a strict referrer policy, and HSTS when the registry is served over HTTPS.
 - Throttle: failed logins per user name and per client address within a window (process memory;
   run one throttle per process or put a proxy limit in front of several).
+- Body size: MAX_CONTENT_LENGTH for every request, except views that declare their own (`max_body`:
+  the imports), applied before anything reads the body (the CSRF check reads the form).
 """
 from __future__ import annotations
 
@@ -33,9 +35,25 @@ def init_app(app) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     throttle = LoginThrottle(app.config["DMP_LOGIN_MAX_ATTEMPTS"], app.config["DMP_LOGIN_WINDOW_SECONDS"])
     app.extensions["dmp_login_throttle"] = throttle
+    app.before_request(apply_body_limit)
     app.before_request(check_csrf)
     app.after_request(security_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token
+
+
+def body_limit(limit: int):
+    """Let a page view take bodies up to `limit` bytes (an API view class sets `max_body` itself)."""
+    def mark(view):
+        view.max_body = limit
+        return view
+    return mark
+
+
+def apply_body_limit() -> None:
+    view = current_app.view_functions.get(request.endpoint)
+    limit = getattr(view, "max_body", None) or getattr(getattr(view, "view_class", None), "max_body", None)
+    if limit:
+        request.max_content_length = limit
 
 
 class CSRFError(BadRequest):

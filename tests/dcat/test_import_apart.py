@@ -62,14 +62,20 @@ def test_a_syntax_error_is_the_same_error(forks, client, demo):
     assert str(apart.value) == str(here.value) and "not readable as turtle" in str(here.value)
 
 
-def test_refusals_are_the_same(forks):
-    remote = b'{"@context": "https://example.org/context.jsonld", "@id": "https://example.org/d", "title": "x"}'
-    with pytest.raises(safe_parse.UnsafeInput, match="remote @context"):
-        list(safe_parse.triples(remote, "json-ld"))
+@pytest.mark.parametrize("document, streaming, error, match", [
+    (b'{"@context": "https://example.org/context.jsonld", "@id": "https://example.org/d", "title": "x"}', False,
+     safe_parse.UnsafeInput, "remote @context"),
+    (b'{"@id": "https://example.org/d", "@context": {"t": "http://purl.org/dc/terms/title"}, "t": "x"}', True,
+     rdf_in.NotStreamable, None),  # @context after @id: outside the streaming profile
+])
+def test_refusals_are_the_same(forks, document, streaming, error, match):
+    with pytest.raises(error, match=match) as apart:
+        list(safe_parse.triples(document, "json-ld", streaming=streaming))
     assert forks
-    unordered = b'{"@id": "https://example.org/d", "@context": {"t": "http://purl.org/dc/terms/title"}, "t": "x"}'
-    with pytest.raises(rdf_in.NotStreamable):
-        list(safe_parse.triples(unordered, "json-ld", streaming=True))
+    safe_parse.PARSE_APART_FROM = 10**12
+    with pytest.raises(error, match=match) as here:
+        list(safe_parse.triples(document, "json-ld", streaming=streaming))
+    assert str(apart.value) == str(here.value)
 
 
 def test_an_import_parsed_apart_round_trips(forks, app, client, demo, tmp_path):
@@ -82,3 +88,16 @@ def test_an_import_parsed_apart_round_trips(forks, app, client, demo, tmp_path):
     assert result.exit_code == 0, result.output
     assert forks
     assert isomorphic(parse_rdflib(before, "rdf"), parse_rdflib(client.get("/catalog.rdf").get_data(as_text=True), "rdf"))
+
+
+def test_the_api_takes_a_document_over_the_general_body_limit(forks, client, demo, curator):
+    """The import endpoint has its own limit (200 MiB), above the 2 MiB of other requests: a 5 MiB
+    document (here the demo catalogue and comments) is read, and parsed apart."""
+    _without_flows_and_services()
+    body = client.get("/catalog.ttl").data
+    body += b"".join(b"# " + b"padding " * 120 + b"\n" for _ in range(5 * 2**20 // 960))
+    assert len(body) > 5 * 2**20 > client.application.config["MAX_CONTENT_LENGTH"]
+    response = client.post(f"/api/v1/dcat/import?unit={_unit_code()}&dry_run=true", data=body,
+                           headers={**curator[2], "Content-Type": "text/turtle"})
+    assert response.status_code == 200, response.status_code
+    assert response.json["counts"]["update"] > 0 and forks

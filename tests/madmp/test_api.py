@@ -165,3 +165,15 @@ def test_import_with_repeated_or_doubled_kept_answers_is_not_a_conflict(client, 
     assert answers["m-desc"] == "Fra dokumentet" and answers["m-notes"] == "first"
     exported = client.get(f"/api/v1/plans/{plan_id}/madmp", headers=headers).json
     assert exported["dmp"]["description"] == "Fra dokumentet"
+
+
+def test_the_import_has_its_own_body_limit_above_the_general_one(client, madmp_template, researcher):
+    """20 MiB for maDMP documents, above the 2 MiB of other requests (here 3 MiB of JSON whitespace)."""
+    _user, _identity, headers = researcher
+    body = json.dumps(load(EXAMPLES[6])) + " " * 3 * 2**20
+    assert len(body) > client.application.config["MAX_CONTENT_LENGTH"]
+    response = client.post("/api/v1/plans/madmp", data=body, headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 201, response.status_code
+    too_large = client.post("/api/v1/plans/madmp", data=" " * (20 * 2**20 + 1),
+                            headers={**headers, "Content-Type": "application/json"})
+    assert too_large.status_code == 422 and "20 MiB" in str(too_large.json)

@@ -135,3 +135,24 @@ def test_a_child_that_dies_is_an_error_not_a_short_stream():
         with forked(produce) as items:
             assert next(items) == "first"
             next(items)
+
+
+def test_the_child_does_not_inherit_a_graceful_stop_handler():
+    """A server's SIGTERM handler (finish the current request) must not keep a child alive that
+    the consumer has left: the child takes the default action again."""
+    import signal
+    import time
+
+    def produce():
+        while True:
+            yield "x"
+
+    previous = signal.signal(signal.SIGTERM, lambda *_args: None)
+    try:
+        started = time.monotonic()
+        with forked(produce, depth=1) as items:
+            assert next(items) == "x"
+        assert time.monotonic() - started < 4  # ended by SIGTERM, not by the kill after the grace period
+        assert not _forked_children()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
