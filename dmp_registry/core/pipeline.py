@@ -36,13 +36,7 @@ def ahead(produce: Callable[[], Iterator[T]], depth: int = 2) -> Iterator[Iterat
     stop = threading.Event()
 
     def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                items.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+        return _put(items, item, stop)
 
     def run() -> None:
         try:
@@ -71,6 +65,17 @@ def ahead(produce: Callable[[], Iterator[T]], depth: int = 2) -> Iterator[Iterat
     finally:
         stop.set()
         thread.join()
+
+
+def _put(items: queue.Queue, item, stop: threading.Event) -> bool:
+    """Put `item` when there is room, unless `stop` is set first (the consumer has left)."""
+    while not stop.is_set():
+        try:
+            items.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
 
 
 class _Failed:
@@ -115,12 +120,7 @@ def forked(produce: Callable[[], Iterator[T]], depth: int = 4) -> Iterator[Itera
     stop = threading.Event()
 
     def put(message: bytes) -> None:
-        while not stop.is_set():
-            try:
-                messages.put(message, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+        _put(messages, message, stop)
 
     def pump() -> None:  # the pipe read releases the GIL: receiving overlaps the consumer's work
         try:
