@@ -213,9 +213,13 @@ def bulk_insert(session, table, rows: list[dict]) -> None:
         return None if d is None else d.arg if d.is_scalar else d.arg(None)
 
     def values(row) -> list:
-        out = [row.get(name, missing) for name in columns]
-        out = [default(name) if v is missing else v for name, v in zip(columns, out)]
-        return [v if proc is None or v is None else proc(v) for proc, v in zip(processors, out)]
+        out = []
+        for name, proc in zip(columns, processors):
+            value = row.get(name, missing)
+            if value is missing:
+                value = default(name)
+            out.append(value if proc is None or value is None else proc(value))
+        return out
 
     names = ", ".join(f'"{name}"' for name in columns)
     if connection.dialect.name == "postgresql":

@@ -43,7 +43,7 @@ class ImportOut(BaseSchema):
 @blp.route("/import", endpoint="dcat_import")
 class Import(ApiView):
     rules = {"post": (policy, "import")}
-    max_body = MAX_BODY + 1  # above the general limit (web.security.apply_body_limit); more is a 422 below
+    max_body = MAX_BODY  # above the general limit (web.security.apply_body_limit); larger gets 413
 
     @blp.arguments(ImportArgs, location="query")
     @blp.response(200, ImportOut)
