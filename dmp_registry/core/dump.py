@@ -59,5 +59,8 @@ def _converter(field):
     if isinstance(field, fields.Float):
         return float
     if isinstance(field, fields.Dict):
+        if isinstance(field.value_field, (fields.Nested, fields.List)):  # e.g. facet → buckets
+            inner = _converter(field.value_field)
+            return lambda value: {str(k): None if v is None else inner(v) for k, v in value.items()}
         return dict
     return lambda value, f=field: f._serialize(value, None, None)

@@ -6,8 +6,9 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from ..auth.current import current_identity
-from ..core.api import ApiView
+from ..core.api import ApiView, fast_json
 from ..core.permissions import Policy
+from ..core.dump import compile_dumper
 from ..core.schemas import BaseSchema
 from .facets import FACETS
 from .query import SORTS, SearchRequest
@@ -86,6 +87,11 @@ class SuggestOut(BaseSchema):
     suggestions = fields.List(fields.Nested(SuggestionOut))
 
 
+# Compiled once: marshmallow took ~1 ms of a search request to dump 25 hits and fourteen facets.
+dump_search = compile_dumper(SearchOut)
+dump_suggestions = compile_dumper(SuggestOut)
+
+
 def request_from_args(args: dict) -> SearchRequest:
     filters = {f.name: args.get(f.name) or [] for f in FACETS}
     return SearchRequest(q=args["q"], filters=filters, page=args["page"], per_page=args["per_page"], sort=args["sort"])
@@ -95,20 +101,20 @@ def request_from_args(args: dict) -> SearchRequest:
 class Search(ApiView):
     rules = {"get": (policy, "search")}
 
-    @blp.arguments(SearchArgs, location="query")
+    @blp.arguments(SearchArgs(), location="query")  # an instance: webargs builds a class anew per request
     @blp.response(200, SearchOut)
     def get(self, args):
-        return search(current_identity(), request_from_args(args))
+        return fast_json(dump_search(search(current_identity(), request_from_args(args))))
 
 
 @blp.route("/suggest")
 class Suggest(ApiView):
     rules = {"get": (policy, "search")}
 
-    @blp.arguments(SuggestArgs, location="query")
+    @blp.arguments(SuggestArgs(), location="query")
     @blp.response(200, SuggestOut)
     def get(self, args):
-        return suggest(current_identity(), args["q"], args["size"])
+        return fast_json(dump_suggestions(suggest(current_identity(), args["q"], args["size"])))
 
 
 blueprints = [blp]

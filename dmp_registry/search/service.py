@@ -49,6 +49,8 @@ def suggest(identity, q: str, size: int = 10) -> dict:
 
 def _converge_if_behind() -> None:
     """Elasticsearch answers again but entries failed while it was down: drain after this request."""
+    if not es_client.backlog_check_due():
+        return
     if db.session.scalar(select(OutboxEntry.id).where(OutboxEntry.attempts > 0).limit(1)) is not None:
         db.session.info[DRAIN_DUE] = True
 

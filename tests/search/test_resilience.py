@@ -120,3 +120,22 @@ def test_check_finds_a_corrupted_index_and_rebuild_repairs_it(app, corpus, drain
     result = runner.invoke(args=["dmp", "search", "check", "dataset"])
     assert "elasticsearch dataset: 6 records, 0 missing, 0 stale, 0 extra" in result.output, result.output
     assert es_client.client() is not None
+
+
+def test_backlog_check_once_a_second_and_right_after_an_outage(app, monkeypatch):
+    """Searches answered by Elasticsearch look for failed outbox entries at most once a second
+    (not on every request), and at once after this process saw an outage."""
+    monkeypatch.setitem(app.config, "DMP_ELASTICSEARCH_URL", "http://127.0.0.1:9")  # never contacted
+    app.extensions.pop("dmp_search_es", None)
+    clock = [1000.0]
+    monkeypatch.setattr(es_client.time, "monotonic", lambda: clock[0])
+    try:
+        assert es_client.backlog_check_due()
+        assert not es_client.backlog_check_due()
+        clock[0] += es_client.BACKLOG_CHECK_SECONDS
+        assert es_client.backlog_check_due()
+        es_client.mark_down(ConnectionError("refused"))
+        assert es_client.backlog_check_due()
+        assert not es_client.backlog_check_due()
+    finally:
+        app.extensions.pop("dmp_search_es", None)
