@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from ..core.cache import PerEngineCache
 from ..core.db import db
 from ..organisation.models import Unit
 from ..vocabularies.service import concept_cache
@@ -73,21 +74,24 @@ def _labelled(name: str, buckets: list[dict]) -> list[dict]:
     return buckets
 
 
+def _load_unit_names() -> dict[str, dict]:
+    return {str(unit_id): dict(name or {}) for unit_id, name in db.session.execute(select(Unit.id, Unit.name))}
+
+
+# Unit id → name for the unit facet's labels: one query per minute instead of one per search (~0.5 ms).
+# A unit changed in this process clears it at once; elsewhere the label follows within the minute.
+unit_names = PerEngineCache(_load_unit_names, ttl=60.0)
+
+
+@event.listens_for(Unit, "after_insert")
+@event.listens_for(Unit, "after_update")
+@event.listens_for(Unit, "after_delete")
+def _unit_changed(mapper, connection, target) -> None:
+    unit_names.invalidate()
+
+
 def _unit_labels(ids: list[str]) -> dict:
-    import uuid
-
-    wanted = [uuid.UUID(i) for i in ids if _is_uuid(i)]
-    if not wanted:
-        return {}
-    rows = db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted)))
-    return {str(unit_id): dict(name or {}) for unit_id, name in rows}
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-        return True
-    except ValueError:
-        return False
+    names = unit_names.get()
+    if any(i not in names for i in ids):  # a unit newer than the cache (created by another process)
+        names = unit_names.get(max_age=1.0)
+    return {i: names[i] for i in ids if i in names}

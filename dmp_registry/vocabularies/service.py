@@ -1,13 +1,12 @@
 """Reading concepts: a small per-engine cache (vocabularies change rarely) and listing for pickers."""
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy import select
 
+from ..core.cache import PerEngineCache
 from ..core.db import db
 from ..core.errors import NotFoundError
 from .models import Concept, ConceptScheme, pick_label
@@ -30,30 +29,24 @@ class ConceptInfo:
         return {"uri": self.uri, "notation": self.notation, "label": dict(self.labels)}
 
 
+def _load_concepts() -> dict[str, ConceptInfo]:
+    rows = db.session.execute(
+        select(Concept.uri, Concept.scheme_id, Concept.notation, Concept.pref_label, Concept.deprecated)
+    )
+    return {r.uri: ConceptInfo(r.uri, r.scheme_id, r.notation, r.pref_label or {}, r.deprecated) for r in rows}
+
+
 class ConceptCache:
     """uri → ConceptInfo, reloaded after `ttl` seconds or on invalidate() (after a vocabulary load)."""
 
     def __init__(self, ttl: float = 60.0):
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._by_engine: dict[int, tuple[float, dict[str, ConceptInfo]]] = {}
+        self._cache = PerEngineCache(_load_concepts, ttl)
 
     def invalidate(self) -> None:
-        with self._lock:
-            self._by_engine.clear()
+        self._cache.invalidate()
 
     def _concepts(self) -> dict[str, ConceptInfo]:
-        key = id(db.engine)
-        entry = self._by_engine.get(key)
-        if entry and time.monotonic() - entry[0] < self.ttl:
-            return entry[1]
-        rows = db.session.execute(
-            select(Concept.uri, Concept.scheme_id, Concept.notation, Concept.pref_label, Concept.deprecated)
-        )
-        concepts = {r.uri: ConceptInfo(r.uri, r.scheme_id, r.notation, r.pref_label or {}, r.deprecated) for r in rows}
-        with self._lock:
-            self._by_engine[key] = (time.monotonic(), concepts)
-        return concepts
+        return self._cache.get()
 
     def get(self, uri: str | None) -> ConceptInfo | None:
         return self._concepts().get(uri) if uri else None

@@ -93,3 +93,22 @@ def test_elasticsearch_tolerates_typos(client, corpus, drain, es, curator_header
     result = get(client, curator_headers, q=typo, record_type="dataset")
     assert result["engine"] == "elasticsearch"
     assert hits(result)[:1] == [str(corpus[expected].id)]
+
+
+def test_unit_facet_label_follows_a_rename_at_once(client, indexed_corpus, curator_headers):
+    """Unit names are cached per process for the facet labels; a rename here clears the cache."""
+    from dmp_registry.core.db import db
+    from dmp_registry.core.uow import unit_of_work
+    from dmp_registry.organisation.models import Unit
+
+    unit = db.session.get(Unit, indexed_corpus["birds"].unit_id)
+    old_name = dict(unit.name)
+
+    def unit_label():
+        [bucket] = [b for b in get(client, curator_headers, q="fugler")["facets"]["unit"] if b["value"] == str(unit.id)]
+        return bucket["label"]
+
+    assert unit_label() == old_name
+    with unit_of_work() as session:  # the request ended the session `unit` came from
+        session.get(Unit, unit.id).name = {"nb": "Nytt navn", "en": "New name"}
+    assert unit_label() == {"nb": "Nytt navn", "en": "New name"}
