@@ -11,6 +11,8 @@ import threading
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 
+import orjson
+
 from sqlalchemy import text
 
 from ..core.db import db
@@ -110,7 +112,8 @@ class _SideReader:
     while the request's own connection works: SQLite releases the GIL while a statement runs, so
     the two use both cores. Its connections are its own, not the pool's: a request waiting for a
     pooled connection while holding one could deadlock a busy pool. An in-memory database has no
-    second connection to it: submit() answers None and the caller runs the query itself."""
+    second connection to it, and when both threads are busy (many searches at once) waiting for
+    one would be slower than working: then submit() answers None and the caller runs the query."""
 
     WORKERS = 2
 
@@ -119,6 +122,7 @@ class _SideReader:
         self._pool: ThreadPoolExecutor | None = None
         self._pid = 0
         self._local = threading.local()
+        self._busy = 0
 
     def submit(self, sql: str, params: dict) -> Future | None:
         path = _file_path(db.engine.url)
@@ -127,8 +131,18 @@ class _SideReader:
         with self._lock:
             if self._pool is None or self._pid != os.getpid():  # threads do not survive a fork
                 self._pool = ThreadPoolExecutor(self.WORKERS, thread_name_prefix="dmp-search-side")
-                self._pid = os.getpid()
-            return self._pool.submit(self._run, path, sql, params)
+                self._pid, self._busy = os.getpid(), 0
+            if self._busy >= self.WORKERS:
+                return None
+            self._busy += 1
+            return self._pool.submit(self._counted, path, sql, params)
+
+    def _counted(self, *args) -> list[tuple]:
+        try:
+            return self._run(*args)
+        finally:  # before the future has its result: a caller that got it may submit again at once
+            with self._lock:
+                self._busy -= 1
 
     def _run(self, path: str, sql: str, params: dict) -> list[tuple]:
         connections = self._local.__dict__.setdefault("connections", {})
@@ -207,7 +221,8 @@ def search(identity, req: SearchRequest) -> dict:
     rows = session.execute(stmt, page_params).all()
     groups = dialect.expand(counting.result()) if counting else dialect.groups(source, where, params)
     total, counts = _count(groups)
-    items = [item(_doc(r.document), _score(r.rank), highlight(_doc(r.document), req.clauses)) for r in rows]
+    documents = [(_doc(r.document), r.rank) for r in rows]
+    items = [item(doc, _score(rank), highlight(doc, req.clauses)) for doc, rank in documents]
     return result(dialect.name, False, req, total, items, _facets(dialect, identity, req, counts))
 
 
@@ -262,9 +277,7 @@ def suggest(identity, q: str, size: int) -> list[dict]:
 
 
 def _doc(value):
-    import json
-
-    return json.loads(value) if isinstance(value, str) else value
+    return orjson.loads(value) if isinstance(value, str) else value
 
 
 def _score(rank):

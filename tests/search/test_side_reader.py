@@ -63,3 +63,21 @@ def test_an_error_in_the_count_reaches_the_request(drained):
         return
     with pytest.raises(Exception, match="no_such_column"):
         future.result()
+
+
+def test_busy_threads_leave_the_query_to_the_caller(drained, monkeypatch):
+    """Many searches at once: a request does its own count rather than queue behind others'."""
+    reader = fallback._SideReader()
+    release = threading.Event()
+    monkeypatch.setattr(reader, "_run", lambda *a: release.wait(10) and ["done"])
+    sql = "SELECT 1"
+    first = reader.submit(sql, {})
+    if first is None:
+        assert db.dialect != "sqlite"
+        return
+    second = reader.submit(sql, {})
+    assert second is not None and reader.submit(sql, {}) is None  # both threads busy
+    release.set()
+    assert first.result() == second.result() == ["done"]
+    assert reader.submit(sql, {}).result() == ["done"]  # free again
+    reader._pool.shutdown()
