@@ -26,7 +26,8 @@ class PerEngineCache(Generic[T]):
         """The value, reloaded when older than `ttl` (or the stricter `max_age`)."""
         key = id(db.engine)
         entry = self._by_engine.get(key)
-        if entry and time.monotonic() - entry[0] < min(self.ttl, self.ttl if max_age is None else max_age):
+        limit = self.ttl if max_age is None else min(self.ttl, max_age)
+        if entry and time.monotonic() - entry[0] < limit:
             return entry[1]
         value = self.load()
         with self._lock:
