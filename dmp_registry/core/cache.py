@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from typing import Callable, Generic, TypeVar
 
 from .db import db
@@ -16,20 +17,25 @@ class PerEngineCache(Generic[T]):
         self.load = load
         self.ttl = ttl
         self._lock = threading.Lock()
-        self._by_engine: dict[int, tuple[float, T]] = {}  # tests run several apps (SQLite, PostgreSQL)
+        self._generation = 0
+        # engine → (loaded at, value); tests run several apps (SQLite, PostgreSQL) in one process
+        self._by_engine: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def invalidate(self) -> None:
         with self._lock:
+            self._generation += 1
             self._by_engine.clear()
 
     def get(self, max_age: float | None = None) -> T:
         """The value, reloaded when older than `ttl` (or the stricter `max_age`)."""
-        key = id(db.engine)
-        entry = self._by_engine.get(key)
+        engine = db.engine
+        entry = self._by_engine.get(engine)
         limit = self.ttl if max_age is None else min(self.ttl, max_age)
         if entry and time.monotonic() - entry[0] < limit:
             return entry[1]
+        generation = self._generation
         value = self.load()
         with self._lock:
-            self._by_engine[key] = (time.monotonic(), value)
+            if generation == self._generation:  # an invalidate() while loading: the value may be old
+                self._by_engine[engine] = (time.monotonic(), value)
         return value

@@ -5,9 +5,12 @@ so one FTS5 MATCH (or GIN lookups) selects the readable matches; bm25 ranks insi
 before the documents are joined (fast at 100,000 records). Facets are counted in SQL."""
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
+import urllib.parse
+import weakref
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -20,6 +23,8 @@ from .facets import FACETS, filter_token
 from .highlight import highlight
 from .query import SearchRequest, item, parse, result
 from .registry import search_types
+
+log = logging.getLogger(__name__)
 
 _SQLITE_RANK = "bm25(search_fts, 10.0, 1.0, 0.0, 0.0)"
 _PG_DOC = "to_tsvector('simple'::regconfig, d.title_terms || ' ' || d.body_terms)"
@@ -111,31 +116,38 @@ class _SideReader:
     """Read-only queries on a second SQLite connection, one per worker thread (two threads), run
     while the request's own connection works: SQLite releases the GIL while a statement runs, so
     the two use both cores. Its connections are its own, not the pool's: a request waiting for a
-    pooled connection while holding one could deadlock a busy pool. An in-memory database has no
-    second connection to it, and when both threads are busy (many searches at once) waiting for
-    one would be slower than working: then submit() answers None and the caller runs the query."""
+    pooled connection while holding one could deadlock a busy pool."""
 
     WORKERS = 2
 
     def __init__(self):
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # a child inherits no threads, maybe a held lock
+
+    def _reset(self) -> None:
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
-        self._pid = 0
         self._local = threading.local()
         self._busy = 0
 
     def submit(self, sql: str, params: dict) -> Future | None:
-        path = _file_path(db.engine.url)
+        """The query's rows to come, or None when the caller must run it itself: no database file
+        a second connection can open (another driver, in memory), writes of this transaction the
+        other connection would not see, or both threads busy (many searches at once)."""
+        path = _database_file()
         if path is None:
             return None
         with self._lock:
-            if self._pool is None or self._pid != os.getpid():  # threads do not survive a fork
-                self._pool = ThreadPoolExecutor(self.WORKERS, thread_name_prefix="dmp-search-side")
-                self._pid, self._busy = os.getpid(), 0
             if self._busy >= self.WORKERS:
                 return None
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.WORKERS, thread_name_prefix="dmp-search-side")
             self._busy += 1
-            return self._pool.submit(self._counted, path, sql, params)
+            try:
+                return self._pool.submit(self._counted, path, sql, params)
+            except RuntimeError:  # the interpreter is shutting down
+                self._busy -= 1
+                return None
 
     def _counted(self, *args) -> list[tuple]:
         try:
@@ -146,18 +158,37 @@ class _SideReader:
 
     def _run(self, path: str, sql: str, params: dict) -> list[tuple]:
         connections = self._local.__dict__.setdefault("connections", {})
-        connection = connections.get(path)
-        if connection is None:
-            connection = connections[path] = sqlite3.connect(path, timeout=30)
+        stat = os.stat(path)
+        file = (stat.st_dev, stat.st_ino)  # a file restored over the old one is another file
+        known = connections.get(path)
+        if known is None or known[0] != file:
+            if known is not None:
+                known[1].close()
+            # mode=rw: never create an empty database where the file should be
+            connection = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=rw", uri=True, timeout=30)
             connection.execute("PRAGMA query_only = ON")
-        return connection.execute(sql, params).fetchall()
+            known = connections[path] = (file, connection)
+        return known[1].execute(sql, params).fetchall()
 
 
-def _file_path(url) -> str | None:
-    database = url.database
-    if url.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+_files: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine → its database file, or None
+
+
+def _database_file() -> str | None:
+    """The absolute path of the session's SQLite database file as SQLite names it, if another
+    connection may read it now; None for another dialect or driver, an in-memory or temporary
+    database, or a transaction that has written (the standard driver begins one only to write)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite" or connection.dialect.driver != "pysqlite":
         return None
-    return database
+    raw = connection.connection.driver_connection
+    if raw.in_transaction:
+        return None
+    engine = connection.engine
+    if engine not in _files:
+        files = {name: file for _seq, name, file in raw.execute("PRAGMA database_list")}
+        _files[engine] = files.get("main") or None
+    return _files[engine]
 
 
 side_reader = _SideReader()
@@ -219,11 +250,20 @@ def search(identity, req: SearchRequest) -> dict:
                     f"ORDER BY {_ORDER[req.effective_sort]} LIMIT :limit OFFSET :offset")
         page_params = {**params, "limit": limit, "offset": offset}
     rows = session.execute(stmt, page_params).all()
-    groups = dialect.expand(counting.result()) if counting else dialect.groups(source, where, params)
-    total, counts = _count(groups)
+    total, counts = _count(_groups(dialect, counting, source, where, params))
+    total = max(total, offset + len(rows))  # counted on a snapshot a commit older than the page
     documents = [(_doc(r.document), r.rank) for r in rows]
     items = [item(doc, _score(rank), highlight(doc, req.clauses)) for doc, rank in documents]
     return result(dialect.name, False, req, total, items, _facets(dialect, identity, req, counts))
+
+
+def _groups(dialect, counting: Future | None, source, where, params) -> list[tuple]:
+    if counting is not None:
+        try:
+            return dialect.expand(counting.result())
+        except (OSError, sqlite3.Error) as exc:  # e.g. the file replaced meanwhile: count here instead
+            log.warning("search count on the second connection failed, counting here: %s", exc)
+    return dialect.groups(source, where, params)
 
 
 def _facets(dialect, identity, req: SearchRequest, counts: dict) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import event, select
+from sqlalchemy.orm import Session, object_session
 
 from ..core.cache import PerEngineCache
 from ..core.db import db
@@ -83,11 +84,23 @@ def _load_unit_names() -> dict[str, dict]:
 unit_names = PerEngineCache(_load_unit_names, ttl=60.0)
 
 
+_UNITS_CHANGED = "dmp_units_changed"
+
+
 @event.listens_for(Unit, "after_insert")
 @event.listens_for(Unit, "after_update")
 @event.listens_for(Unit, "after_delete")
 def _unit_changed(mapper, connection, target) -> None:
     unit_names.invalidate()
+    session = object_session(target)
+    if session is not None:  # again at commit: a search between flush and commit reloaded the old names
+        session.info[_UNITS_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _units_committed(session) -> None:
+    if session.info.pop(_UNITS_CHANGED, False):
+        unit_names.invalidate()
 
 
 def _unit_labels(ids: list[str]) -> dict:

@@ -34,4 +34,5 @@ def test_api_answer_over_http_has_the_schema_shape(client, curator, indexed_corp
     body = response.json
     assert body["engine"] == engine and body["total"] >= 1
     assert set(body) == set(SearchOut().fields)
+    assert "på".encode() in response.data  # written by orjson: UTF-8 as is (jsonify writes \u00e5)
     assert set(body["items"][0]) == set(SearchOut().fields["items"].inner.schema.fields)

@@ -86,20 +86,74 @@ def test_a_rebuild_failing_half_way_changes_nothing(corpus, drain, monkeypatch):
     assert fts_hits("fugler") == birds
 
 
-@pytest.mark.es
-def test_elasticsearch_rebuild_serves_one_segment_with_offsets(corpus, drain, es):
-    """A rebuilt index is merged to one segment before the alias moves to it, and its highlighted
-    fields index offsets (both measured to halve Elasticsearch's own search time)."""
+@pytest.fixture
+def forcemerge(monkeypatch, es):
+    """The real forcemerge, recorded; or, with `.fail = exc`, a forcemerge that raises exc."""
+    IndicesClient = type(es.indices)  # the rebuild makes its own client (longer timeout): patch the class
+    real = IndicesClient.forcemerge
+
+    class Spy:
+        calls, fail = [], None
+
+    def spy(self, **kwargs):
+        Spy.calls.append(kwargs)
+        if Spy.fail is not None:
+            raise Spy.fail
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(IndicesClient, "forcemerge", spy)
+    return Spy
+
+
+def served_index(es, st) -> str:
     from dmp_registry.search import indices
 
-    st = search_types()["dataset"]
-    drain()  # several small segments: one per drained batch
-    assert repair.rebuild_elasticsearch(es, st) == len(corpus) - 1  # the CSV distribution is another type
     [index] = indices.concrete_indices(es, indices.alias_name(st))
+    return index
+
+
+@pytest.mark.es
+def test_elasticsearch_rebuild_serves_one_segment_with_offsets(corpus, drain, es, forcemerge):
+    """A rebuilt index is merged to one segment before the alias moves to it, and its highlighted
+    fields index offsets (both measured to halve Elasticsearch's own search time)."""
+    st = search_types()["dataset"]
+    drain()
+    assert repair.rebuild_elasticsearch(es, st) == len(corpus) - 1  # the CSV distribution is another type
+    index = served_index(es, st)
+    assert forcemerge.calls == [{"index": index, "max_num_segments": 1}]
     shards = es.indices.segments(index=index)["indices"][index]["shards"]
     assert [len(copy["segments"]) for copies in shards.values() for copy in copies] == [1]
     mapping = es.indices.get_mapping(index=index)[index]["mappings"]["properties"]
     for field in ("title", "description"):
         for lang in ("nb", "nn", "en"):
-            text = mapping[field]["properties"][lang]
-            assert text["index_options"] == "offsets" and text["fields"]["folded"]["index_options"] == "offsets"
+            text_field = mapping[field]["properties"][lang]
+            assert text_field["index_options"] == "offsets"
+            assert text_field["fields"]["folded"]["index_options"] == "offsets"
+
+
+@pytest.mark.es
+def test_a_merge_the_cluster_cannot_finish_still_serves_the_new_index(corpus, drain, es, forcemerge):
+    import elastic_transport
+
+    st = search_types()["dataset"]
+    drain()
+    before = served_index(es, st)
+    forcemerge.fail = elastic_transport.ConnectionTimeout("timed out")  # the merge goes on in the cluster
+    assert repair.rebuild_elasticsearch(es, st) == len(corpus) - 1
+    assert served_index(es, st) != before
+    assert es.count(index=served_index(es, st))["count"] == len(corpus) - 1
+
+
+@pytest.mark.es
+def test_a_failed_rebuild_leaves_no_index_behind(corpus, drain, es, forcemerge):
+    from dmp_registry.search import indices
+
+    st = search_types()["dataset"]
+    drain()
+    before = served_index(es, st)
+    forcemerge.fail = ValueError("a bug, not an outage")
+    with pytest.raises(ValueError):
+        repair.rebuild_elasticsearch(es, st)
+    assert served_index(es, st) == before
+    assert not es.indices.exists_alias(name=indices.building_alias(st))
+    assert [i for i in es.indices.get(index=indices.alias_name(st) + "-*") if i != before] == []
