@@ -167,6 +167,17 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def new_pool_in_child(self) -> None:
+        """In a forked child: the app's engine opens connections of its own from now on. The
+        parent's connections are never used or closed here (closing a SQLite connection may
+        checkpoint or unlock a database the parent is writing), so the old pool is kept referenced
+        until the child exits (without running finalisers, as a forked multiprocessing child does)."""
+        engine = self.engine
+        _INHERITED_POOLS.append(engine.pool)
+        engine.dispose(close=False)
+
+
+_INHERITED_POOLS: list = []
 
 db = Database()
 

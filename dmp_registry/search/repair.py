@@ -6,17 +6,18 @@ type's rows in one transaction. `check` lists records missing, stale or extra in
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
+from functools import partial
 
+from flask import current_app
 from sqlalchemy import delete, func, select, text
 
 from ..core.db import db
-from ..core.pipeline import ahead
+from ..core.pipeline import ahead, can_fork, forked
 from ..core.progress import progress_bar
 from ..core.uow import unit_of_work
 from . import client as es_client
@@ -114,38 +115,54 @@ def _without_type_rows(session, st: SearchType):
     """Delete `st`'s documents and their full-text entries for a rebuild that then inserts them anew.
 
     SQLite, for a type holding most documents: the per-row triggers would re-read every old text
-    (FTS5 removes an entry by its words) and the DELETE would visit every row. Instead the other
-    types' rows are set aside, the table is emptied at once (SQLite's truncate: no WHERE, no
-    triggers), they are put back, the FTS index is emptied and given their entries in one statement.
-    The insert trigger is back for the rebuild's inserts (a batch per statement: FTS5 flushes once
-    per statement), the others at the end. All in the rebuild's transaction: a failure rolls the
-    DDL back too. A type holding under half the documents keeps every trigger: re-indexing 2,000
-    systems must not set aside 100,000 datasets."""
+    (FTS5 removes an entry by its words) and the DELETE would visit every row. Instead the triggers
+    are dropped, the other types' rows are set aside, the table is emptied at once (SQLite's
+    truncate: no WHERE, no triggers) and they are put back. The rebuild inserts without triggers;
+    at the end the FTS index is emptied and filled from every row in one statement with a large
+    in-memory hash (`_fill_fts`), and the triggers come back. All in the rebuild's transaction: a
+    failure rolls the DDL back too. A type holding under half the documents keeps every trigger:
+    re-indexing 2,000 systems must not set aside 100,000 datasets."""
     table = store.SearchDocument.__table__
     if db.dialect == "postgresql" or not _most_documents(session, st):
         session.execute(delete(table).where(table.c.record_type == st.name))
         yield
         return
-    triggers = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+    triggers = session.scalars(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
                                     "AND tbl_name = 'search_document' ORDER BY name")).all()
-    for trigger in triggers:
-        session.execute(text(f'DROP TRIGGER "{trigger.name}"'))
+    for name in session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                     "AND tbl_name = 'search_document'")).all():
+        session.execute(text(f'DROP TRIGGER "{name}"'))
     session.execute(text("CREATE TEMP TABLE rebuild_kept AS SELECT * FROM search_document WHERE record_type != :type"),
                     {"type": st.name})
     session.execute(text("DELETE FROM search_document"))
     session.execute(text("INSERT INTO search_document SELECT * FROM rebuild_kept"))
     session.execute(text("DROP TABLE temp.rebuild_kept"))
-    session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
-    columns = ", ".join(f'"{c}"' for c in session.scalars(text("SELECT name FROM pragma_table_info('search_fts')")))
-    session.execute(text(f"INSERT INTO search_fts(rowid, {columns}) SELECT id, {columns} FROM search_document"))
-    insert_trigger = [t for t in triggers if re.search(r"\bAFTER\s+INSERT\b", t.sql, re.IGNORECASE)]
-    if len(insert_trigger) != 1:  # without it the rebuilt rows would silently get no full-text entries
-        raise RuntimeError(f"expected one AFTER INSERT trigger on search_document, found {len(insert_trigger)}")
-    session.execute(text(insert_trigger[0].sql))
     yield
-    for trigger in triggers:
-        if trigger not in insert_trigger:
-            session.execute(text(trigger.sql))
+    _fill_fts(session)
+    for sql in triggers:
+        session.execute(text(sql))
+
+
+# FTS5 keeps a transaction's new entries in an in-memory hash and writes them out as a segment each
+# time it outgrows `hashsize` (1 MiB by default) or a statement ends: a fill of 100,000 documents
+# wrote ~200 small segments and merged them again. With 128 MiB it writes a few large ones: the
+# fill took 1.6 instead of 3.5 s. The setting is stored with the table, so it is put back after.
+_FILL_HASH_BYTES = 128 * 1024 * 1024
+_DEFAULT_HASH_BYTES = 1024 * 1024  # FTS5_DEFAULT_HASHSIZE
+
+
+def _fill_fts(session) -> None:
+    """The FTS index made anew from every row of search_document, in one statement."""
+    columns = ", ".join(f'"{c}"' for c in session.scalars(text("SELECT name FROM pragma_table_info('search_fts')")))
+    configured = session.scalar(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'"))
+    session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
+    _set_hash_bytes(session, _FILL_HASH_BYTES)
+    session.execute(text(f"INSERT INTO search_fts(rowid, {columns}) SELECT id, {columns} FROM search_document"))
+    _set_hash_bytes(session, int(configured) if configured is not None else _DEFAULT_HASH_BYTES)
+
+
+def _set_hash_bytes(session, n: int) -> None:
+    session.execute(text("INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', :n)"), {"n": n})
 
 
 def _most_documents(session, st: SearchType) -> bool:
@@ -159,8 +176,8 @@ def _most_documents(session, st: SearchType) -> bool:
 
 
 def _rows(st: SearchType, ids: list):
-    for docs in _documents(st, ids):
-        yield [store.bulk_row(doc) for doc in docs]
+    for start in range(0, len(ids), CHUNK):
+        yield _built_batch(st, ids[start:start + CHUNK])
 
 
 def _own_connection_possible() -> bool:
@@ -172,20 +189,68 @@ def _own_connection_possible() -> bool:
 # Batches built ahead while the old rows are deleted (SQLite frees every page of them: ~2 s for
 # 100,000 documents) and written: ~5 MB each.
 BUILT_AHEAD = 8
+# Processes building rows side by side: building is Python (one core per process, whatever the
+# threads), ~10 s of it for 100,000 datasets, while this process mostly waits on the database.
+BUILDERS = 2
+
+
+def _built_rows(st: SearchType, ids: list):
+    """The rows of `ids` in batches, in order, built elsewhere while the caller writes: in forked
+    processes where possible, else in a thread, each reading on its own connection (so they see
+    committed records only); here when no other connection can read the database."""
+    if not _own_connection_possible():
+        return nullcontext(_rows(st, ids))
+    if can_fork():
+        return _forked_rows(st, ids, BUILDERS)
+    return ahead(lambda: _rows(st, ids), depth=BUILT_AHEAD)
+
+
+@contextmanager
+def _forked_rows(st: SearchType, ids: list, parts: int):
+    """Batch k of `ids` built by process k % parts; the batches come back in order."""
+    app = current_app._get_current_object()
+    chunk = CHUNK
+
+    def produce(part: int):
+        db.new_pool_in_child()  # never the parent's connection, which holds the rebuild's transaction
+        with app.app_context():
+            for start in range(part * chunk, len(ids), parts * chunk):
+                yield _built_batch(st, ids[start:start + chunk])
+
+    with ExitStack() as stack:
+        streams = [stack.enter_context(forked(partial(produce, part), depth=BUILT_AHEAD)) for part in range(parts)]
+        yield _in_turn(streams)
+
+
+def _built_batch(st: SearchType, ids: list) -> list[dict]:
+    return [store.bulk_row(st.to_document(obj)) for obj in st.load(ids)]
+
+
+def _in_turn(streams: list):
+    """One item of each stream in turn until all are exhausted."""
+    streams = [iter(s) for s in streams]
+    while streams:
+        for stream in list(streams):
+            item = next(stream, _END)
+            if item is _END:
+                streams.remove(stream)
+            else:
+                yield item
+
+
+_END = object()
 
 
 def rebuild_embedded(st: SearchType, progress=None) -> int:
-    """Replace a type's rows in one transaction. Documents and rows are built in a thread reading on
-    its own connection while this one deletes the old rows and writes (`core.pipeline.ahead`): that
-    thread sees committed records only, so commit changes before rebuilding (later changes reach
-    the index through the outbox as usual)."""
+    """Replace a type's rows in one transaction. Documents and rows are built in other processes
+    (or a thread) reading on their own connections while this one deletes the old rows and writes
+    (`_built_rows`): they see committed records only, so commit changes before rebuilding (later
+    changes reach the index through the outbox as usual)."""
     with unit_of_work() as session:
         # a write first: the transaction takes the write lock now (SQLite), before anything is read
         session.execute(delete(store.SearchDocument).where(text("0 = 1")))
         ids, count = _ids(st), 0
-        building = (ahead(lambda: _rows(st, ids), depth=BUILT_AHEAD) if _own_connection_possible()
-                    else nullcontext(_rows(st, ids)))
-        with building as batches, _without_type_rows(session, st), \
+        with _built_rows(st, ids) as batches, _without_type_rows(session, st), \
                 progress_bar(progress, len(ids), f"Embedded {st.name}") as bar:
             for rows in batches:
                 store.insert(session, rows)

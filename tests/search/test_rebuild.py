@@ -3,6 +3,8 @@ type's old rows truncated with the triggers off, many rows per INSERT) gives exa
 outbox drain gives, leaves the index live for later changes, and a failure half-way changes nothing."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import select, text
 
@@ -37,9 +39,12 @@ def triggers() -> list[str]:
                                           "AND tbl_name = 'search_document'")))
 
 
+@pytest.mark.parametrize("builders", ["forked", "thread"])
 @pytest.mark.parametrize("batch", [repair.CHUNK, 1])  # one batch; a batch per record, built ahead
-def test_rebuild_gives_the_drained_index_and_stays_live(corpus, drain, monkeypatch, batch):
+def test_rebuild_gives_the_drained_index_and_stays_live(corpus, drain, monkeypatch, batch, builders):
     monkeypatch.setattr(repair, "CHUNK", batch)
+    if builders == "thread":  # where a process cannot fork
+        monkeypatch.setattr(repair, "can_fork", lambda: False)
     drain()
     before_triggers = triggers()
     drained = snapshot()
@@ -84,6 +89,43 @@ def test_a_rebuild_failing_half_way_changes_nothing(corpus, drain, monkeypatch):
     assert snapshot() == drained
     assert triggers() == before_triggers
     assert fts_hits("fugler") == birds
+
+
+def test_rows_are_built_in_forked_processes_in_order(corpus, drain, monkeypatch, tmp_path):
+    """Each builder process writes the ids it built to a file of its own; together they are every
+    dataset once, batch k from builder k % BUILDERS, and this process built none."""
+    drain()
+    monkeypatch.setattr(repair, "CHUNK", 1)
+    real = store.bulk_row
+
+    def recorded(doc):
+        with open(tmp_path / str(os.getpid()), "a") as out:
+            out.write(doc["id"] + "\n")
+        return real(doc)
+
+    monkeypatch.setattr(store, "bulk_row", recorded)
+    st = search_types()["dataset"]
+    rebuild_embedded(st)
+    built = {int(f.name): f.read_text().split() for f in tmp_path.iterdir()}
+    assert os.getpid() not in built and len(built) == repair.BUILDERS
+    ids = [str(i) for i in repair._ids(st)]
+    assert sorted(built.values()) == sorted(ids[k::repair.BUILDERS] for k in range(repair.BUILDERS))
+    inserted = db.session.scalars(select(store.SearchDocument.record_id).where(store.SearchDocument.record_type == "dataset")
+                                  .order_by(store.SearchDocument.id))
+    assert [str(i) for i in inserted] == ids  # the batches were inserted in their order
+
+
+def test_the_rebuilt_fts_index_is_consistent_and_keeps_its_settings(corpus, drain):
+    drain()
+    if db.dialect == "postgresql":
+        pytest.skip("FTS5 is SQLite's; PostgreSQL's GIN indexes follow the rows themselves")
+    with unit_of_work() as session:
+        session.execute(text("INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', 2000000)"))
+    rebuild_embedded(search_types()["dataset"])
+    # FTS5 compares its index with what the content rows give; an entry missing or extra fails it
+    db.session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
+    assert db.session.scalar(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'")) == 2000000
+    assert fts_hits("fugler")
 
 
 @pytest.fixture
