@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app dmp_registry
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install run test test-sqlite test-pg lint migrate vocab demo bench clean
+.PHONY: help install native run test test-sqlite test-pg lint migrate vocab demo bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -17,16 +17,19 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create the virtualenv and install the package with test tools
+install: $(STAMP) native  ## create the virtualenv and install the package with test tools
 
-run: $(STAMP)  ## migrate, load vocabularies (+ demo data when empty) and serve http://127.0.0.1:5000
+native:  ## build the embedded search's ranking function in C (optional: without it, bm25())
+	bash scripts/build-native.sh
+
+run: $(STAMP) native  ## migrate, load vocabularies (+ demo data when empty) and serve http://127.0.0.1:5000
 	$(FLASK) dmp setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(STAMP)  ## install PostgreSQL (and the other test services) and run the whole suite
 	bash scripts/test.sh
 
-test-sqlite: $(STAMP)  ## the suite on SQLite only (quick)
+test-sqlite: $(STAMP) native  ## the suite on SQLite only (quick)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)  ## flake8
@@ -41,8 +44,8 @@ vocab: $(STAMP)  ## (re)load the SKOS vocabularies
 demo: $(STAMP)  ## load the demo data
 	$(FLASK) dmp demo
 
-bench: $(STAMP)  ## run the benchmarks (see docs/benchmarks.md)
+bench: $(STAMP) native  ## run the benchmarks (see docs/benchmarks.md)
 	bash scripts/bench/run.sh
 
 clean:  ## remove the virtualenv and local data
-	rm -rf $(VENV) instance .pytest_cache test-artifacts
+	rm -rf $(VENV) instance .pytest_cache test-artifacts dmp_registry/search/native_rank.so

@@ -16,6 +16,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# --- the embedded search's ranking function in C (gcc and libsqlite3-dev from apt if missing) ---
+echo "== building the native ranking function" >&2
+bash scripts/build-native.sh --require
+
 # --- PostgreSQL ------------------------------------------------------------------------
 echo "== starting PostgreSQL" >&2
 mkdir -p "$work/pg"

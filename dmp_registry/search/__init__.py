@@ -13,8 +13,10 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     from ..core.db import AppSession
+    from . import native
     from .outbox import install_listeners
 
+    native.install()  # before this app's first connection: SQLite adds it to connections it opens
     install_listeners(AppSession)
     # Registered after db.init_app, so these run before the session is removed (Flask runs teardown
     # functions in reverse order).

@@ -20,13 +20,18 @@ from sqlalchemy import text
 
 from ..core.db import db
 from .facets import FACETS, filter_token
+from . import native
 from .highlight import highlight
 from .query import SearchRequest, item, parse, result
 from .registry import search_types
 
 log = logging.getLogger(__name__)
 
-_SQLITE_RANK = "bm25(search_fts, 10.0, 1.0, 0.0, 0.0)"
+# Column weights: title_terms, body_terms, readers, filters (the last two only select).
+_WEIGHTS = "10.0, 1.0, 0.0, 0.0"
+_SQLITE_RANK = f"bm25(search_fts, {_WEIGHTS})"
+# The same page, scoring the :n_text text phrases only and only rows that may reach the page (native.py)
+_NATIVE_RANK = f"dmp_rank(search_fts, :n_text, :limit + :offset, {_WEIGHTS})"
 _PG_DOC = "to_tsvector('simple'::regconfig, d.title_terms || ' ' || d.body_terms)"
 _PG_RANK = ("ts_rank(setweight(to_tsvector('simple'::regconfig, d.title_terms), 'A') || "
             "setweight(to_tsvector('simple'::regconfig, d.body_terms), 'D'), to_tsquery('simple', :t))")
@@ -57,12 +62,12 @@ class _Sqlite:
         if clauses:
             phrases = [f'"{" ".join(c.terms)}"' + (" *" if c.prefix else "") for c in clauses]
             columns = "title_terms" if suggesting else "{title_terms body_terms}"
-            parts.append(f"{columns} : ({' AND '.join(phrases)})")
+            parts.append(f"{columns} : ({' AND '.join(phrases)})")  # the first phrases: dmp_rank's n_text
         groups = [self._group(names, tokens) for names, tokens in _reader_groups(identity, suggesting=suggesting)]
         parts.append("(" + " OR ".join(groups) + ")")
         for name, values in filters.items():
             parts.append(f"filters : ({' OR '.join(filter_token(name, v) for v in values)})")
-        return self._SOURCE.format(hint=""), "1 = 1", {"m": " AND ".join(parts)}
+        return self._SOURCE.format(hint=""), "1 = 1", {"m": " AND ".join(parts), "n_text": len(clauses)}
 
     @staticmethod
     def _group(names, tokens) -> str:
@@ -80,7 +85,8 @@ class _Sqlite:
     _SOURCE = "(SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :m) m JOIN search_document d {hint}ON d.id = m.id"
 
     def ranked_page(self, source, where, params, limit, offset):
-        stmt = text(f"SELECT d.document, r.rank FROM (SELECT rowid, {_SQLITE_RANK} AS rank FROM search_fts "
+        rank = _NATIVE_RANK if native.available() else _SQLITE_RANK
+        stmt = text(f"SELECT d.document, r.rank FROM (SELECT rowid, {rank} AS rank FROM search_fts "
                     "WHERE search_fts MATCH :m ORDER BY rank LIMIT :limit OFFSET :offset) r "
                     "JOIN search_document d ON d.id = r.rowid ORDER BY r.rank")
         return stmt, {**params, "limit": limit, "offset": offset}

@@ -1,0 +1,208 @@
+/*
+ * dmp_rank: the embedded index's relevance ranking, an FTS5 auxiliary function.
+ *
+ * It gives the page FTS5's own bm25() gives (the same formula, k1 = 1.2, b = 0.75, the same
+ * scores), with less work:
+ *
+ * 1. Only the query's text phrases are scored. The permission and facet phrases that follow them
+ *    in the MATCH expression have weight 0 in bm25(), which still counts the documents of each per
+ *    query (reading their whole posting lists) and reads their positions in every row.
+ * 2. A row that cannot reach the page is not given its exact score. The exact score needs the
+ *    row's length (a lookup in the docsize table per row: most of bm25's time on common words).
+ *    The function keeps the best k exact scores seen so far (k = the page's limit + offset); a
+ *    row whose upper bound (the score it would have at the smallest possible length, 1 token) is
+ *    below the k-th best gets that bound instead, which is also below the k-th best: it is not on
+ *    the page either way, and every row that is has its exact score.
+ *
+ *    dmp_rank(fts_table, n_text, k, weight_0, weight_1, ...)
+ *
+ * n_text: how many phrases, from the first, are text to be scored. k: 0 scores every row exactly.
+ * weight_i: the weight of column i (1.0 when not given). A negative weight turns the bound off.
+ * Loaded by dmp_registry/search/native.py through sqlite3_auto_extension; built by
+ * scripts/build-native.sh.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <sqlite3.h>
+
+#define K1 1.2
+#define B 0.75
+
+typedef struct {
+    int n_text;        /* phrases scored */
+    int k;             /* scores kept; 0: no bound */
+    int n_kept;
+    double avgdl;      /* mean row length in tokens, all columns */
+    double min_norm;   /* K1 * (1 - B + B * 1 / avgdl): the normaliser at the smallest length */
+    double *idf;       /* per text phrase */
+    double *freq;      /* per text phrase, the current row's weighted count */
+    double *kept;      /* min-heap of the best k exact scores */
+} Rank;
+
+static void rank_free(void *p) {
+    Rank *r = p;
+    free(r->idf);
+    free(r->freq);
+    free(r->kept);
+    free(r);
+}
+
+static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *user) {
+    (void)api;
+    (void)fts;
+    (*(sqlite3_int64 *)user)++;
+    return SQLITE_OK;
+}
+
+/* Keep `score` if it is among the best k so far. */
+static void keep(Rank *r, double score) {
+    double *h = r->kept;
+    int i;
+    if (r->n_kept < r->k) {
+        for (i = r->n_kept++; i > 0 && h[(i - 1) / 2] > score; i = (i - 1) / 2)
+            h[i] = h[(i - 1) / 2];
+        h[i] = score;
+        return;
+    }
+    if (score <= h[0])
+        return;
+    for (i = 0;;) {
+        int child = 2 * i + 1;
+        if (child >= r->n_kept)
+            break;
+        if (child + 1 < r->n_kept && h[child + 1] < h[child])
+            child++;
+        if (h[child] >= score)
+            break;
+        h[i] = h[child];
+        i = child;
+    }
+    h[i] = score;
+}
+
+/* The query's statistics, computed on its first row and kept for the others. */
+static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, int n_text, int k, Rank **out) {
+    Rank *r = api->xGetAuxdata(fts, 0);
+    sqlite3_int64 n_rows = 0, n_tokens = 0;
+    int rc, i;
+    if (r) {
+        *out = r;
+        return SQLITE_OK;
+    }
+    rc = api->xRowCount(fts, &n_rows);
+    if (rc == SQLITE_OK)
+        rc = api->xColumnTotalSize(fts, -1, &n_tokens);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (n_text > api->xPhraseCount(fts))
+        n_text = api->xPhraseCount(fts);
+    if (n_text < 0)
+        n_text = 0;
+    if (k < 0)
+        k = 0;
+    r = calloc(1, sizeof *r);
+    if (!r)
+        return SQLITE_NOMEM;
+    r->idf = calloc(n_text + 1, sizeof(double));
+    r->freq = calloc(n_text + 1, sizeof(double));
+    r->kept = calloc(k + 1, sizeof(double));
+    if (!r->idf || !r->freq || !r->kept) {
+        rank_free(r);
+        return SQLITE_NOMEM;
+    }
+    r->n_text = n_text;
+    r->k = k;
+    r->avgdl = n_rows ? (double)n_tokens / (double)n_rows : 1.0;
+    r->min_norm = K1 * (1 - B + B * 1.0 / r->avgdl);
+    for (i = 0; i < n_text && rc == SQLITE_OK; i++) {
+        sqlite3_int64 hits = 0;
+        double idf;
+        rc = api->xQueryPhrase(fts, i, &hits, count_row);
+        idf = log((n_rows - hits + 0.5) / (hits + 0.5));
+        r->idf[i] = idf <= 0.0 ? 1e-6 : idf; /* as bm25(): a very common phrase still counts a little */
+    }
+    if (rc == SQLITE_OK)
+        rc = api->xSetAuxdata(fts, r, rank_free); /* frees r itself when it fails */
+    else
+        rank_free(r);
+    if (rc == SQLITE_OK)
+        *out = r;
+    return rc;
+}
+
+static double score_at(const Rank *r, double norm) {
+    double score = 0.0;
+    int i;
+    for (i = 0; i < r->n_text; i++)
+        score += r->idf[i] * ((r->freq[i] * (K1 + 1.0)) / (r->freq[i] + norm)); /* bm25()'s rounding */
+    return score;
+}
+
+static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n_args,
+                     sqlite3_value **args) {
+    Rank *r = 0;
+    int rc, i, bounded, n_columns = n_args - 2, length = 0;
+    if (n_args < 2) {
+        sqlite3_result_error(ctx, "dmp_rank(table, n_text, k, weights...): n_text and k are required", -1);
+        return;
+    }
+    bounded = 1;
+    for (i = 0; i < n_columns; i++)
+        if (sqlite3_value_double(args[2 + i]) < 0.0)
+            bounded = 0; /* the bound assumes a score that can only grow with a phrase's count */
+    rc = rank_of_query(api, fts, sqlite3_value_int(args[0]), bounded ? sqlite3_value_int(args[1]) : 0, &r);
+    for (i = 0; rc == SQLITE_OK && i < r->n_text; i++) {
+        Fts5PhraseIter it;
+        int column, offset;
+        r->freq[i] = 0.0;
+        for (rc = api->xPhraseFirst(fts, i, &it, &column, &offset); rc == SQLITE_OK && column >= 0;
+             api->xPhraseNext(fts, &it, &column, &offset))
+            r->freq[i] += column < n_columns ? sqlite3_value_double(args[2 + column]) : 1.0;
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    if (r->n_text == 0) {
+        sqlite3_result_double(ctx, 0.0);
+        return;
+    }
+    if (r->k > 0 && r->n_kept == r->k) {
+        double bound = score_at(r, r->min_norm);
+        if (bound < r->kept[0]) {
+            sqlite3_result_double(ctx, -bound);
+            return;
+        }
+    }
+    rc = api->xColumnSize(fts, -1, &length);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    {
+        double score = score_at(r, K1 * (1 - B + B * (double)length / r->avgdl));
+        if (r->k > 0)
+            keep(r, score);
+        sqlite3_result_double(ctx, -score); /* as bm25(): lower is better, ORDER BY rank */
+    }
+}
+
+/* Called by SQLite for every connection opened after dmp_rank_install(). */
+static int register_on(sqlite3 *db, char **error, const void *unused) {
+    fts5_api *fts5 = 0;
+    sqlite3_stmt *stmt = 0;
+    (void)error;
+    (void)unused;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, 0) != SQLITE_OK)
+        return SQLITE_OK; /* a build without FTS5: nothing to add to */
+    sqlite3_bind_pointer(stmt, 1, (void *)&fts5, "fts5_api_ptr", 0);
+    sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if (!fts5)
+        return SQLITE_OK;
+    return fts5->xCreateFunction(fts5, "dmp_rank", 0, dmp_rank, 0);
+}
+
+int dmp_rank_install(void) {
+    return sqlite3_auto_extension((void (*)(void))register_on);
+}

@@ -1,0 +1,113 @@
+"""dmp_rank (search/native_rank.c) gives the pages FTS5's bm25() gives: the same rows in the same
+order with the same scores, for any page, while skipping the rows that cannot reach it."""
+from __future__ import annotations
+
+import random
+import sqlite3
+
+import pytest
+
+from dmp_registry.core.db import db
+from dmp_registry.core.identity import system_identity
+from dmp_registry.search import native
+from dmp_registry.search.query import SearchRequest
+from dmp_registry.search.service import search
+
+WORDS = [f"w{i}" for i in range(60)]
+WEIGHTS = "10.0, 1.0, 0.0, 0.0"
+
+
+def test_the_native_ranking_is_built_and_loaded():
+    """make test builds it (scripts/build-native.sh --require); without it these tests fail, not skip."""
+    assert native.LIBRARY.exists(), f"{native.LIBRARY} is not built: run scripts/build-native.sh"
+    assert native.install() and native.available()
+
+
+def _word(rnd: random.Random) -> str:
+    return WORDS[min(int(rnd.paretovariate(1.0)) - 1, len(WORDS) - 1)]  # Zipf-like: w0 is everywhere
+
+
+@pytest.fixture(scope="module")
+def fts():
+    """An FTS5 table shaped like search_fts: short titles, bodies from empty to long, readers, filters."""
+    assert native.install()
+    rnd = random.Random(5)
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE VIRTUAL TABLE t USING fts5(title, body, readers, filters, prefix='2 3')")
+    rows = []
+    for _ in range(3000):
+        title = " ".join(_word(rnd) for _ in range(rnd.randint(1, 6)))
+        body = " ".join(_word(rnd) for _ in range(rnd.choice([0, 3, 20, 200])))
+        rows.append((title, body, rnd.choice(["public", "public staff", "staff"]), "ftype" + str(rnd.randint(1, 3))))
+    connection.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", rows)
+    yield connection
+    connection.close()
+
+
+def _queries(n: int) -> list[tuple[str, int]]:
+    """(MATCH expression, number of text phrases) as fallback.py writes them: text phrases first."""
+    rnd = random.Random(11)
+    out = []
+    for _ in range(n):
+        words = [_word(rnd) for _ in range(rnd.randint(1, 3))]
+        phrases = [f'"{w}"' for w in words]
+        if rnd.random() < 0.2:
+            phrases[-1] = f'"{words[-1][:2]}" *'  # a prefix phrase
+        out.append((f"{{title body}} : ({' AND '.join(phrases)}) AND (readers : (public))", len(phrases)))
+    return out
+
+
+def _page(fts, rank: str, match: str, n_text: int, limit: int, offset: int) -> list[tuple[int, float]]:
+    return fts.execute(f"SELECT rowid, {rank} AS r FROM t WHERE t MATCH :m ORDER BY r LIMIT :limit OFFSET :offset",
+                       {"m": match, "n_text": n_text, "limit": limit, "offset": offset}).fetchall()
+
+
+@pytest.mark.parametrize("limit, offset", [(25, 0), (25, 25), (10, 90), (1, 0), (3000, 0)])
+def test_pages_equal_bm25_pages(fts, limit, offset):
+    compared = 0
+    for match, n_text in _queries(120):
+        expected = _page(fts, f"bm25(t, {WEIGHTS})", match, n_text, limit, offset)
+        got = _page(fts, f"dmp_rank(t, :n_text, :limit + :offset, {WEIGHTS})", match, n_text, limit, offset)
+        assert [r for r, _ in got] == [r for r, _ in expected], match
+        assert [s for _, s in got] == pytest.approx([s for _, s in expected], rel=1e-12, abs=1e-12), match
+        compared += len(expected)
+    assert compared >= 100 * min(limit, 5)  # the queries found rows: the comparison was not empty
+
+
+def test_rows_off_the_page_are_bounded_not_scored(fts):
+    """Over every matching row, the rows beyond the page get a value no better than the page's last
+    (their bound), never a better one: that is what keeps them off the page."""
+    for match, n_text in _queries(40):
+        everything = fts.execute(f"SELECT rowid, dmp_rank(t, :n_text, 25, {WEIGHTS}) AS r FROM t WHERE t MATCH :m",
+                                 {"m": match, "n_text": n_text}).fetchall()
+        exact = dict(fts.execute(f"SELECT rowid, bm25(t, {WEIGHTS}) FROM t WHERE t MATCH :m", {"m": match}).fetchall())
+        for rowid, value in everything:
+            assert value <= exact[rowid] + 1e-12  # a bound or the exact score, never worse than exact
+        page = sorted(exact.values())[:25]
+        assert sorted(v for _, v in everything)[:25] == pytest.approx(page, rel=1e-12, abs=1e-12)
+
+
+def test_a_negative_weight_scores_every_row_exactly(fts):
+    match, n_text = _queries(1)[0]
+    got = fts.execute("SELECT rowid, dmp_rank(t, :n, 5, 10.0, -1.0, 0.0, 0.0) FROM t WHERE t MATCH :m ORDER BY rowid",
+                      {"m": match, "n": n_text}).fetchall()
+    exact = fts.execute("SELECT rowid, bm25(t, 10.0, -1.0, 0.0, 0.0) FROM t WHERE t MATCH :m ORDER BY rowid",
+                        {"m": match}).fetchall()
+    assert got == pytest.approx(exact)
+
+
+@pytest.mark.parametrize("q", ["fugler", "fugl dovrefjell", "dovre*", "museum", "tromso"])
+def test_search_gives_the_same_answer_with_bm25(drained_corpus, monkeypatch, q):
+    if db.dialect != "sqlite":
+        pytest.skip("PostgreSQL ranks with ts_rank; dmp_rank is for SQLite's FTS5")
+    req = SearchRequest(q=q, per_page=5)
+    native_answer = search(system_identity, req)
+    monkeypatch.setenv("DMP_NATIVE_RANK", "0")
+    assert not native.available()
+    assert search(system_identity, req) == native_answer
+
+
+@pytest.fixture
+def drained_corpus(corpus, drain):
+    drain()
+    return corpus
