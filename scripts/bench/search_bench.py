@@ -80,7 +80,9 @@ def populate(app, records: int, rnd: random.Random, corpus: Corpus) -> None:
             session.query(OutboxEntry).delete()
 
 
-def index_all(app, es: bool) -> tuple[int, float]:
+def index_all(app, es: bool, per_type: dict | None = None) -> tuple[int, float]:
+    """(documents, seconds) of a full rebuild of every benchmarked type; with `per_type`, each
+    type's (documents, seconds) too."""
     from dmp_registry.search import client
     from dmp_registry.search.registry import search_type
     from dmp_registry.search.repair import rebuild_elasticsearch, rebuild_embedded
@@ -89,10 +91,14 @@ def index_all(app, es: bool) -> tuple[int, float]:
     with app.app_context():
         started = time.perf_counter()
         for name in ("dataset", "system", "flow"):
+            began = time.perf_counter()
             if es:
-                n += rebuild_elasticsearch(client.raw_client(), search_type(name), progress=progressbar)
+                done = rebuild_elasticsearch(client.raw_client(), search_type(name), progress=progressbar)
             else:
-                n += rebuild_embedded(search_type(name), progress=progressbar)
+                done = rebuild_embedded(search_type(name), progress=progressbar)
+            n += done
+            if per_type is not None:
+                per_type[name] = (done, time.perf_counter() - began)
         return n, time.perf_counter() - started
 
 
@@ -219,10 +225,17 @@ def main() -> None:
         if not reuse:
             generate(embedded, args.records, corpus)
         if not reuse or args.reindex:
-            n, seconds = index_all(embedded, es=False)
-            results["embedded full reindex"] = f"{n} documents in {seconds:.1f} s ({n / seconds:,.0f}/s)"
+            per_type: dict = {}
+            n, seconds = index_all(embedded, es=False, per_type=per_type)
+            datasets, dataset_seconds = per_type["dataset"]
+            results["embedded full reindex"] = (f"{n:,} documents in {seconds:.1f} s ({n / seconds:,.0f}/s); "
+                                                f"the {datasets:,} datasets alone {dataset_seconds:.1f} s")
             print(results, flush=True)
         documents = count_documents(embedded)
+        from dmp_registry.search import native
+
+        results["embedded ranking"] = ("dmp_rank (search/native_rank.c)" if native.available()
+                                       else "bm25() (native_rank.so not built, or DMP_NATIVE_RANK=0)")
         # Each engine is timed right after its index is built, the embedded one before Elasticsearch
         # bulk-loads: timed after that, its p50 was 11.8 instead of 7.2 ms (2026-12-07, same database;
         # cause not found: this process's heap is small again after the bulk load).
