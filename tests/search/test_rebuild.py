@@ -1,6 +1,7 @@
-"""The embedded rebuild (bulk path: documents built in a thread on its own connection, the big
-type's old rows truncated with the triggers off, many rows per INSERT) gives exactly the index the
-outbox drain gives, leaves the index live for later changes, and a failure half-way changes nothing."""
+"""The embedded rebuild (bulk path: rows built in forked processes, or a thread, each on its own
+connection; the big type's old rows truncated and the new ones inserted with the triggers off, the
+FTS index filled at the end) gives exactly the index the outbox drain gives, leaves the index live
+for later changes, and a failure half-way changes nothing."""
 from __future__ import annotations
 
 import os
@@ -66,7 +67,7 @@ def test_rebuild_gives_the_drained_index_and_stays_live(corpus, drain, monkeypat
 
 
 def test_a_rebuild_failing_half_way_changes_nothing(corpus, drain, monkeypatch):
-    """Documents are built in another thread: its error must reach the rebuild's transaction and roll
+    """Rows are built in other processes: their error must reach the rebuild's transaction and roll
     back the truncation, the FTS index and the dropped triggers with everything else."""
     drain()
     drained, before_triggers, birds = snapshot(), triggers(), fts_hits("fugler")
@@ -115,17 +116,68 @@ def test_rows_are_built_in_forked_processes_in_order(corpus, drain, monkeypatch,
     assert [str(i) for i in inserted] == ids  # the batches were inserted in their order
 
 
-def test_the_rebuilt_fts_index_is_consistent_and_keeps_its_settings(corpus, drain):
-    drain()
+def sqlite_only():
     if db.dialect == "postgresql":
         pytest.skip("FTS5 is SQLite's; PostgreSQL's GIN indexes follow the rows themselves")
+
+
+def fts_consistent() -> None:
+    """FTS5 compares its index with what the content rows give: an entry missing, extra or stale
+    raises (the ', 1' form; without it an external-content table is checked against itself)."""
+    db.session.execute(text("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)"))
+
+
+def hash_bytes():
+    return db.session.scalar(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'"))
+
+
+def test_the_rebuilt_fts_index_is_consistent_and_keeps_its_settings(corpus, drain):
+    sqlite_only()
+    drain()
     with unit_of_work() as session:
         session.execute(text("INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', 2000000)"))
     rebuild_embedded(search_types()["dataset"])
-    # FTS5 compares its index with what the content rows give; an entry missing or extra fails it
-    db.session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
-    assert db.session.scalar(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'")) == 2000000
+    fts_consistent()
+    assert hash_bytes() == 2000000
     assert fts_hits("fugler")
+
+
+def test_the_integrity_check_sees_a_missing_entry(corpus, drain):
+    """The check above can fail: an FTS entry removed behind the content table's back is found."""
+    sqlite_only()
+    drain()
+    fts_consistent()
+    row = db.session.execute(text("SELECT id, title_terms, body_terms, readers, filters FROM search_document LIMIT 1")).one()
+    db.session.execute(text("INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms, readers, filters) "
+                            "VALUES ('delete', :id, :t, :b, :r, :f)"),
+                       {"id": row.id, "t": row.title_terms, "b": row.body_terms, "r": row.readers, "f": row.filters})
+    with pytest.raises(Exception, match="malformed"):
+        fts_consistent()
+    db.session.rollback()
+
+
+def test_a_rebuild_failing_after_the_fts_fill_changes_nothing(corpus, drain, monkeypatch):
+    """The fill raised the FTS hash size and the triggers are still off when the failure comes: the
+    rollback restores both with the rows and the index."""
+    sqlite_only()
+    drain()
+    drained, before_triggers, birds, before_hash = snapshot(), triggers(), fts_hits("fugler"), hash_bytes()
+    real = repair._fill_fts
+
+    def fill_then_fail(session):
+        real(session)
+        session.execute(text(f"INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', {repair._FILL_HASH_BYTES})"))
+        raise RuntimeError("after the fill")
+
+    monkeypatch.setattr(repair, "_fill_fts", fill_then_fail)
+    with pytest.raises(RuntimeError, match="after the fill"):
+        rebuild_embedded(search_types()["dataset"])
+    db.session.expire_all()
+    assert snapshot() == drained
+    assert triggers() == before_triggers
+    assert hash_bytes() == before_hash
+    assert fts_hits("fugler") == birds
+    fts_consistent()
 
 
 @pytest.fixture
