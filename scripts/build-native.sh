@@ -25,6 +25,7 @@ if ! have_tools && [ "$require" = 1 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gcc libc6-dev libsqlite3-dev >&2
 fi
 if ! have_tools; then
+  rm -f "$out"  # one built from an older source must not be loaded
   echo "[native] no C compiler or no sqlite3.h (apt install gcc libsqlite3-dev): search ranks with bm25()" >&2
   exit 0
 fi
@@ -32,7 +33,7 @@ if "${CC:-gcc}" -O2 -Wall -Werror -shared -fPIC -o "$out.tmp" "$src" -lsqlite3 -
   mv "$out.tmp" "$out"
   echo "[native] built $out" >&2
 else
-  rm -f "$out.tmp"
+  rm -f "$out.tmp" "$out"
   echo "[native] building $out failed: search ranks with bm25()" >&2
   [ "$require" = 1 ] && exit 1
 fi

@@ -169,9 +169,12 @@ class Database:
 
     def new_pool_in_child(self) -> None:
         """In a forked child: the app's engine opens connections of its own from now on. The
-        parent's connections are never used or closed here (closing a SQLite connection may
-        checkpoint or unlock a database the parent is writing), so the old pool is kept referenced
-        until the child exits (without running finalisers, as a forked multiprocessing child does)."""
+        parent's connections are never used or closed here (a PostgreSQL connection's socket is
+        shared with the parent; closing the last SQLite connection to a file may checkpoint it), so
+        the old pool is kept referenced until the child exits (without running finalisers, as a
+        forked multiprocessing child does). A new SQLite connection in the child shares the
+        parent's inherited lock bookkeeping and takes no locks: read only, and only what no one can
+        change meanwhile (see search.repair._snapshot_safe_in_child)."""
         engine = self.engine
         _INHERITED_POOLS.append(engine.pool)
         engine.dispose(close=False)

@@ -27,11 +27,13 @@ from .registry import search_types
 
 log = logging.getLogger(__name__)
 
-# Column weights: title_terms, body_terms, readers, filters (the last two only select).
-_WEIGHTS = "10.0, 1.0, 0.0, 0.0"
-_SQLITE_RANK = f"bm25(search_fts, {_WEIGHTS})"
-# The same page, scoring the :n_text text phrases only and only rows that may reach the page (native.py)
-_NATIVE_RANK = f"dmp_rank(search_fts, :n_text, :limit + :offset, {_WEIGHTS})"
+# Column weights: title_terms, body_terms, readers, filters (the last two only select; dmp_rank gives
+# bm25()'s page because they weigh 0: it scores the text phrases only).
+_WEIGHTS = (10.0, 1.0, 0.0, 0.0)
+assert _WEIGHTS[2:] == (0.0, 0.0)
+_SQLITE_RANK = f"bm25(search_fts, {', '.join(map(str, _WEIGHTS))})"
+# The same page, scoring the :n_text text phrases only and only rows that may reach the :k best (native.py)
+_NATIVE_RANK = f"dmp_rank(search_fts, :n_text, :k, {', '.join(map(str, _WEIGHTS))})"
 _PG_DOC = "to_tsvector('simple'::regconfig, d.title_terms || ' ' || d.body_terms)"
 _PG_RANK = ("ts_rank(setweight(to_tsvector('simple'::regconfig, d.title_terms), 'A') || "
             "setweight(to_tsvector('simple'::regconfig, d.body_terms), 'D'), to_tsquery('simple', :t))")
@@ -89,7 +91,7 @@ class _Sqlite:
         stmt = text(f"SELECT d.document, r.rank FROM (SELECT rowid, {rank} AS rank FROM search_fts "
                     "WHERE search_fts MATCH :m ORDER BY rank LIMIT :limit OFFSET :offset) r "
                     "JOIN search_document d ON d.id = r.rowid ORDER BY r.rank")
-        return stmt, {**params, "limit": limit, "offset": offset}
+        return stmt, {**params, "limit": limit, "offset": offset, "k": limit + offset if limit >= 0 else 0}
 
     def groups(self, source, where, params) -> list[tuple]:
         return self.expand(db.session.execute(text(self.groups_sql(where)), params).all())

@@ -13,6 +13,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 LIBRARY = Path(__file__).with_name("native_rank.so")
+ABI = 1  # native_rank.c's ABI: a library built from another version of the source is not used
 
 _installed: bool | None = None
 
@@ -36,7 +37,13 @@ def _install() -> bool:
         log.info("%s is not built (scripts/build-native.sh): search ranks with bm25()", LIBRARY.name)
         return False
     try:
-        status = ctypes.CDLL(str(LIBRARY)).dmp_rank_install()
+        library = ctypes.CDLL(str(LIBRARY))
+        abi = library.dmp_rank_abi()
+        if abi != ABI:
+            log.warning("%s is built from another version (ABI %s, not %s): run scripts/build-native.sh; "
+                        "search ranks with bm25()", LIBRARY, abi, ABI)
+            return False
+        status = library.dmp_rank_install()
     except (OSError, AttributeError) as exc:
         log.warning("cannot load %s, search ranks with bm25(): %s", LIBRARY, exc)
         return False

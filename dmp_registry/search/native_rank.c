@@ -18,20 +18,30 @@
  *
  * n_text: how many phrases, from the first, are text to be scored. k: 0 scores every row exactly.
  * weight_i: the weight of column i (1.0 when not given). A negative weight turns the bound off.
- * Loaded by dmp_registry/search/native.py through sqlite3_auto_extension; built by
- * scripts/build-native.sh.
+ * The phrases after the first n_text are not scored: the page equals bm25()'s when they weigh 0.
+ *
+ * Every row the function is called for must be a candidate for the page: call it once per row, in
+ * the select list of a query over the FTS table alone, ordered by it, with the page it is given
+ * (rows dropped after it, by a join, DISTINCT or GROUP BY, would raise the bar for the others).
+ * Loaded by dmp_registry/search/native.py through sqlite3_auto_extension, which checks
+ * dmp_rank_abi(); built by scripts/build-native.sh.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <sqlite3.h>
+
+#define ABI 1 /* native.py loads only the version it was written for: raise on any change of meaning */
 
 #define K1 1.2
 #define B 0.75
 
 typedef struct {
     int n_text;        /* phrases scored */
-    int k;             /* scores kept; 0: no bound */
-    int n_kept;
+    sqlite3_int64 k;   /* scores kept; 0: no bound */
+    sqlite3_int64 n_kept;
+    sqlite3_int64 last_rowid; /* the row scored last, and its value: a second call for it repeats it */
+    double last_value;
+    int scored_any;
     double avgdl;      /* mean row length in tokens, all columns */
     double min_norm;   /* K1 * (1 - B + B * 1 / avgdl): the normaliser at the smallest length */
     double *idf;       /* per text phrase */
@@ -57,7 +67,7 @@ static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *user) 
 /* Keep `score` if it is among the best k so far. */
 static void keep(Rank *r, double score) {
     double *h = r->kept;
-    int i;
+    sqlite3_int64 i;
     if (r->n_kept < r->k) {
         for (i = r->n_kept++; i > 0 && h[(i - 1) / 2] > score; i = (i - 1) / 2)
             h[i] = h[(i - 1) / 2];
@@ -67,7 +77,7 @@ static void keep(Rank *r, double score) {
     if (score <= h[0])
         return;
     for (i = 0;;) {
-        int child = 2 * i + 1;
+        sqlite3_int64 child = 2 * i + 1;
         if (child >= r->n_kept)
             break;
         if (child + 1 < r->n_kept && h[child + 1] < h[child])
@@ -81,7 +91,7 @@ static void keep(Rank *r, double score) {
 }
 
 /* The query's statistics, computed on its first row and kept for the others. */
-static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, int n_text, int k, Rank **out) {
+static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, int n_text, sqlite3_int64 k, Rank **out) {
     Rank *r = api->xGetAuxdata(fts, 0);
     sqlite3_int64 n_rows = 0, n_tokens = 0;
     int rc, i;
@@ -100,12 +110,14 @@ static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, int n_te
         n_text = 0;
     if (k < 0)
         k = 0;
+    if (k > n_rows)
+        k = n_rows; /* no page holds more rows than the table */
     r = calloc(1, sizeof *r);
     if (!r)
         return SQLITE_NOMEM;
-    r->idf = calloc(n_text + 1, sizeof(double));
-    r->freq = calloc(n_text + 1, sizeof(double));
-    r->kept = calloc(k + 1, sizeof(double));
+    r->idf = calloc((size_t)n_text + 1, sizeof(double));
+    r->freq = calloc((size_t)n_text + 1, sizeof(double));
+    r->kept = calloc((size_t)k + 1, sizeof(double));
     if (!r->idf || !r->freq || !r->kept) {
         rank_free(r);
         return SQLITE_NOMEM;
@@ -150,7 +162,11 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
     for (i = 0; i < n_columns; i++)
         if (sqlite3_value_double(args[2 + i]) < 0.0)
             bounded = 0; /* the bound assumes a score that can only grow with a phrase's count */
-    rc = rank_of_query(api, fts, sqlite3_value_int(args[0]), bounded ? sqlite3_value_int(args[1]) : 0, &r);
+    rc = rank_of_query(api, fts, sqlite3_value_int(args[0]), bounded ? sqlite3_value_int64(args[1]) : 0, &r);
+    if (rc == SQLITE_OK && r->scored_any && api->xRowid(fts) == r->last_rowid) {
+        sqlite3_result_double(ctx, r->last_value); /* kept once already */
+        return;
+    }
     for (i = 0; rc == SQLITE_OK && i < r->n_text; i++) {
         Fts5PhraseIter it;
         int column, offset;
@@ -163,14 +179,18 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
         sqlite3_result_error_code(ctx, rc);
         return;
     }
+    r->last_rowid = api->xRowid(fts);
+    r->scored_any = 1;
     if (r->n_text == 0) {
-        sqlite3_result_double(ctx, 0.0);
+        r->last_value = -0.0; /* as bm25() */
+        sqlite3_result_double(ctx, r->last_value);
         return;
     }
     if (r->k > 0 && r->n_kept == r->k) {
         double bound = score_at(r, r->min_norm);
         if (bound < r->kept[0]) {
-            sqlite3_result_double(ctx, -bound);
+            r->last_value = -bound;
+            sqlite3_result_double(ctx, r->last_value);
             return;
         }
     }
@@ -183,7 +203,8 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
         double score = score_at(r, K1 * (1 - B + B * (double)length / r->avgdl));
         if (r->k > 0)
             keep(r, score);
-        sqlite3_result_double(ctx, -score); /* as bm25(): lower is better, ORDER BY rank */
+        r->last_value = -1.0 * score; /* as bm25(): lower is better, ORDER BY rank */
+        sqlite3_result_double(ctx, r->last_value);
     }
 }
 
@@ -201,6 +222,10 @@ static int register_on(sqlite3 *db, char **error, const void *unused) {
     if (!fts5)
         return SQLITE_OK;
     return fts5->xCreateFunction(fts5, "dmp_rank", 0, dmp_rank, 0);
+}
+
+int dmp_rank_abi(void) {
+    return ABI;
 }
 
 int dmp_rank_install(void) {

@@ -5,6 +5,7 @@ indices.py), then swaps the alias: no downtime, no lost update. `rebuild_embedde
 type's rows in one transaction. `check` lists records missing, stale or extra in an index."""
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 
@@ -194,15 +195,27 @@ BUILT_AHEAD = 8
 BUILDERS = 2
 
 
-def _built_rows(st: SearchType, ids: list):
+def _built_rows(session, st: SearchType, ids: list):
     """The rows of `ids` in batches, in order, built elsewhere while the caller writes: in forked
     processes where possible, else in a thread, each reading on its own connection (so they see
     committed records only); here when no other connection can read the database."""
     if not _own_connection_possible():
         return nullcontext(_rows(st, ids))
-    if can_fork():
+    if can_fork() and _snapshot_safe_in_child(session):
         return _forked_rows(st, ids, BUILDERS)
     return ahead(lambda: _rows(st, ids), depth=BUILT_AHEAD)
+
+
+def _snapshot_safe_in_child(session) -> bool:
+    """Whether a forked child reads a consistent database while this transaction writes. A child's
+    new SQLite connection shares this process's lock bookkeeping, which it inherited, and so takes
+    no lock of its own: in WAL mode it needs none (this transaction's writes go to the log, past the
+    snapshot the child reads, and nobody else can commit meanwhile); with a rollback journal this
+    transaction could write pages into the file under the child's reads. PostgreSQL: connections
+    of its own are all a child needs."""
+    if db.dialect != "sqlite":
+        return True
+    return str(session.scalar(text("PRAGMA journal_mode"))).lower() == "wal"
 
 
 @contextmanager
@@ -212,6 +225,7 @@ def _forked_rows(st: SearchType, ids: list, parts: int):
     chunk = CHUNK
 
     def produce(part: int):
+        gc.enable()  # forked() turns it off for acyclic producers; loaded records may hold cycles
         db.new_pool_in_child()  # never the parent's connection, which holds the rebuild's transaction
         with app.app_context():
             for start in range(part * chunk, len(ids), parts * chunk):
@@ -250,7 +264,7 @@ def rebuild_embedded(st: SearchType, progress=None) -> int:
         # a write first: the transaction takes the write lock now (SQLite), before anything is read
         session.execute(delete(store.SearchDocument).where(text("0 = 1")))
         ids, count = _ids(st), 0
-        with _built_rows(st, ids) as batches, _without_type_rows(session, st), \
+        with _built_rows(session, st, ids) as batches, _without_type_rows(session, st), \
                 progress_bar(progress, len(ids), f"Embedded {st.name}") as bar:
             for rows in batches:
                 store.insert(session, rows)

@@ -45,7 +45,8 @@ def fts():
 
 
 def _queries(n: int) -> list[tuple[str, int]]:
-    """(MATCH expression, number of text phrases) as fallback.py writes them: text phrases first."""
+    """(MATCH expression, number of text phrases) shaped as fallback.py writes them: the text phrases
+    first (some prefixes, some on titles only), then permission groups and facet filters."""
     rnd = random.Random(11)
     out = []
     for _ in range(n):
@@ -53,13 +54,19 @@ def _queries(n: int) -> list[tuple[str, int]]:
         phrases = [f'"{w}"' for w in words]
         if rnd.random() < 0.2:
             phrases[-1] = f'"{words[-1][:2]}" *'  # a prefix phrase
-        out.append((f"{{title body}} : ({' AND '.join(phrases)}) AND (readers : (public))", len(phrases)))
+        columns = "title" if rnd.random() < 0.15 else "{title body}"
+        parts = [f"{columns} : ({' AND '.join(phrases)})"]
+        parts.append(rnd.choice(["(readers : (public))", "((readers : (public OR staff)) NOT filters : (ftype2))",
+                                 "((filters : (ftype1) AND readers : (staff)) OR (readers : (public)))"]))
+        if rnd.random() < 0.3:
+            parts.append("filters : (ftype1 OR ftype3)")
+        out.append((" AND ".join(parts), len(phrases)))
     return out
 
 
 def _page(fts, rank: str, match: str, n_text: int, limit: int, offset: int) -> list[tuple[int, float]]:
     return fts.execute(f"SELECT rowid, {rank} AS r FROM t WHERE t MATCH :m ORDER BY r LIMIT :limit OFFSET :offset",
-                       {"m": match, "n_text": n_text, "limit": limit, "offset": offset}).fetchall()
+                       {"m": match, "n_text": n_text, "limit": limit, "offset": offset, "k": limit + offset}).fetchall()
 
 
 @pytest.mark.parametrize("limit, offset", [(25, 0), (25, 25), (10, 90), (1, 0), (3000, 0)])
@@ -67,7 +74,7 @@ def test_pages_equal_bm25_pages(fts, limit, offset):
     compared = 0
     for match, n_text in _queries(120):
         expected = _page(fts, f"bm25(t, {WEIGHTS})", match, n_text, limit, offset)
-        got = _page(fts, f"dmp_rank(t, :n_text, :limit + :offset, {WEIGHTS})", match, n_text, limit, offset)
+        got = _page(fts, f"dmp_rank(t, :n_text, :k, {WEIGHTS})", match, n_text, limit, offset)
         assert [r for r, _ in got] == [r for r, _ in expected], match
         assert [s for _, s in got] == pytest.approx([s for _, s in expected], rel=1e-12, abs=1e-12), match
         compared += len(expected)
@@ -76,15 +83,34 @@ def test_pages_equal_bm25_pages(fts, limit, offset):
 
 def test_rows_off_the_page_are_bounded_not_scored(fts):
     """Over every matching row, the rows beyond the page get a value no better than the page's last
-    (their bound), never a better one: that is what keeps them off the page."""
+    (their bound), never a better one: that is what keeps them off the page. Many are bounded."""
+    bounded = 0
     for match, n_text in _queries(40):
         everything = fts.execute(f"SELECT rowid, dmp_rank(t, :n_text, 25, {WEIGHTS}) AS r FROM t WHERE t MATCH :m",
                                  {"m": match, "n_text": n_text}).fetchall()
         exact = dict(fts.execute(f"SELECT rowid, bm25(t, {WEIGHTS}) FROM t WHERE t MATCH :m", {"m": match}).fetchall())
         for rowid, value in everything:
             assert value <= exact[rowid] + 1e-12  # a bound or the exact score, never worse than exact
+            bounded += value < exact[rowid] - 1e-9
         page = sorted(exact.values())[:25]
         assert sorted(v for _, v in everything)[:25] == pytest.approx(page, rel=1e-12, abs=1e-12)
+    assert bounded > 1000  # the length lookups skipped: the point of the bound
+
+
+def test_a_second_call_for_the_same_row_repeats_the_first(fts):
+    """Two calls in one statement share the query's state: the second must not count the row twice
+    (it would raise the bar and bound rows that belong on the page)."""
+    for match, n_text in _queries(30):
+        expected = _page(fts, f"bm25(t, {WEIGHTS})", match, n_text, 5, 0)
+        got = fts.execute(f"SELECT rowid, dmp_rank(t, :n, 5, {WEIGHTS}) AS r, dmp_rank(t, :n, 5, {WEIGHTS}) AS again "
+                          "FROM t WHERE t MATCH :m ORDER BY r LIMIT 5", {"m": match, "n": n_text}).fetchall()
+        assert [r for r, _, _ in got] == [r for r, _ in expected], match
+        assert [a for _, a, _ in got] == [b for _, _, b in got]
+
+
+def test_a_library_built_from_another_version_is_not_used(monkeypatch):
+    monkeypatch.setattr(native, "ABI", native.ABI + 1)
+    assert not native._install()
 
 
 def test_a_negative_weight_scores_every_row_exactly(fts):

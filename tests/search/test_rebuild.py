@@ -116,6 +116,21 @@ def test_rows_are_built_in_forked_processes_in_order(corpus, drain, monkeypatch,
     assert [str(i) for i in inserted] == ids  # the batches were inserted in their order
 
 
+def test_builders_fork_only_where_a_child_reads_a_fixed_snapshot(corpus, tmp_path):
+    """A forked child's SQLite connection takes no locks of its own: forking needs WAL mode, where
+    the rebuild's writes stay out of the snapshot the child reads. PostgreSQL always may."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    assert repair._snapshot_safe_in_child(db.session)  # the registry's SQLite runs in WAL mode
+    if db.dialect == "sqlite":
+        engine = create_engine(f"sqlite:///{tmp_path / 'journal.sqlite'}")
+        with Session(engine) as other:
+            assert other.scalar(text("PRAGMA journal_mode=DELETE")) == "delete"
+            assert not repair._snapshot_safe_in_child(other)
+        engine.dispose()
+
+
 def sqlite_only():
     if db.dialect == "postgresql":
         pytest.skip("FTS5 is SQLite's; PostgreSQL's GIN indexes follow the rows themselves")
