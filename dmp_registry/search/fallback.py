@@ -31,9 +31,10 @@ log = logging.getLogger(__name__)
 # bm25()'s page because they weigh 0: it scores the text phrases only).
 _WEIGHTS = (10.0, 1.0, 0.0, 0.0)
 assert _WEIGHTS[2:] == (0.0, 0.0)
-_SQLITE_RANK = f"bm25(search_fts, {', '.join(map(str, _WEIGHTS))})"
+_WEIGHT_ARGS = ", ".join(map(str, _WEIGHTS))
+_SQLITE_RANK = f"bm25(search_fts, {_WEIGHT_ARGS})"
 # The same page, scoring the :n_text text phrases only and only rows that may reach the :k best (native.py)
-_NATIVE_RANK = f"dmp_rank(search_fts, :n_text, :k, {', '.join(map(str, _WEIGHTS))})"
+_NATIVE_RANK = f"dmp_rank(search_fts, :n_text, :k, {_WEIGHT_ARGS})"
 _PG_DOC = "to_tsvector('simple'::regconfig, d.title_terms || ' ' || d.body_terms)"
 _PG_RANK = ("ts_rank(setweight(to_tsvector('simple'::regconfig, d.title_terms), 'A') || "
             "setweight(to_tsvector('simple'::regconfig, d.body_terms), 'D'), to_tsquery('simple', :t))")

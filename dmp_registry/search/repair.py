@@ -30,10 +30,10 @@ log = logging.getLogger(__name__)
 CHUNK = 2000  # records per load and per Elasticsearch bulk request (~4 MB)
 
 
-def _documents(st: SearchType, ids: list):
-    chunk = CHUNK
-    for start in range(0, len(ids), chunk):
-        yield [st.to_document(obj) for obj in st.load(ids[start:start + chunk])]
+def _documents(st: SearchType, ids: list, part: int = 0, parts: int = 1):
+    """Batches k = part, part + parts, … of `ids`' documents, CHUNK each (all of them by default)."""
+    for start in range(part * CHUNK, len(ids), parts * CHUNK):
+        yield [st.to_document(obj) for obj in st.load(ids[start:start + CHUNK])]
 
 
 def _ids(st: SearchType) -> list:
@@ -128,11 +128,10 @@ def _without_type_rows(session, st: SearchType):
         session.execute(delete(table).where(table.c.record_type == st.name))
         yield
         return
-    triggers = session.scalars(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+    triggers = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
                                     "AND tbl_name = 'search_document' ORDER BY name")).all()
-    for name in session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                                     "AND tbl_name = 'search_document'")).all():
-        session.execute(text(f'DROP TRIGGER "{name}"'))
+    for trigger in triggers:
+        session.execute(text(f'DROP TRIGGER "{trigger.name}"'))
     session.execute(text("CREATE TEMP TABLE rebuild_kept AS SELECT * FROM search_document WHERE record_type != :type"),
                     {"type": st.name})
     session.execute(text("DELETE FROM search_document"))
@@ -140,8 +139,8 @@ def _without_type_rows(session, st: SearchType):
     session.execute(text("DROP TABLE temp.rebuild_kept"))
     yield
     _fill_fts(session)
-    for sql in triggers:
-        session.execute(text(sql))
+    for trigger in triggers:
+        session.execute(text(trigger.sql))
 
 
 # FTS5 keeps a transaction's new entries in an in-memory hash and writes them out as a segment each
@@ -176,9 +175,9 @@ def _most_documents(session, st: SearchType) -> bool:
     return 2 * touched >= after
 
 
-def _rows(st: SearchType, ids: list):
-    for start in range(0, len(ids), CHUNK):
-        yield _built_batch(st, ids[start:start + CHUNK])
+def _rows(st: SearchType, ids: list, part: int = 0, parts: int = 1):
+    for docs in _documents(st, ids, part, parts):
+        yield [store.bulk_row(doc) for doc in docs]
 
 
 def _own_connection_possible() -> bool:
@@ -222,22 +221,16 @@ def _snapshot_safe_in_child(session) -> bool:
 def _forked_rows(st: SearchType, ids: list, parts: int):
     """Batch k of `ids` built by process k % parts; the batches come back in order."""
     app = current_app._get_current_object()
-    chunk = CHUNK
 
     def produce(part: int):
         gc.enable()  # forked() turns it off for acyclic producers; loaded records may hold cycles
         db.new_pool_in_child()  # never the parent's connection, which holds the rebuild's transaction
         with app.app_context():
-            for start in range(part * chunk, len(ids), parts * chunk):
-                yield _built_batch(st, ids[start:start + chunk])
+            yield from _rows(st, ids, part, parts)
 
     with ExitStack() as stack:
         streams = [stack.enter_context(forked(partial(produce, part), depth=BUILT_AHEAD)) for part in range(parts)]
         yield _in_turn(streams)
-
-
-def _built_batch(st: SearchType, ids: list) -> list[dict]:
-    return [store.bulk_row(st.to_document(obj)) for obj in st.load(ids)]
 
 
 def _in_turn(streams: list):
