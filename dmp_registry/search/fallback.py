@@ -33,8 +33,9 @@ _WEIGHTS = (10.0, 1.0, 0.0, 0.0)
 assert _WEIGHTS[2:] == (0.0, 0.0)
 _WEIGHT_ARGS = ", ".join(map(str, _WEIGHTS))
 _SQLITE_RANK = f"bm25(search_fts, {_WEIGHT_ARGS})"
-# The same page, scoring the :n_text text phrases only and only rows that may reach the :k best (native.py)
-_NATIVE_RANK = f"dmp_rank(search_fts, :n_text, :k, {_WEIGHT_ARGS})"
+# The same page, scoring the :n_text text phrases only and only rows that may reach the :k best, with
+# the phrases' document counts kept per connection under :keys while the index is unchanged (native.py)
+_NATIVE_RANK = f"dmp_rank(search_fts, :n_text, :k, :keys, {_WEIGHT_ARGS})"
 _PG_DOC = "to_tsvector('simple'::regconfig, d.title_terms || ' ' || d.body_terms)"
 _PG_RANK = ("ts_rank(setweight(to_tsvector('simple'::regconfig, d.title_terms), 'A') || "
             "setweight(to_tsvector('simple'::regconfig, d.body_terms), 'D'), to_tsquery('simple', :t))")
@@ -61,16 +62,18 @@ class _Sqlite:
     name = "sqlite"
 
     def match(self, clauses, identity, filters, suggesting=False):
-        parts = []
+        parts, phrases = [], []
+        columns = "title_terms" if suggesting else "{title_terms body_terms}"
         if clauses:
             phrases = [f'"{" ".join(c.terms)}"' + (" *" if c.prefix else "") for c in clauses]
-            columns = "title_terms" if suggesting else "{title_terms body_terms}"
             parts.append(f"{columns} : ({' AND '.join(phrases)})")  # the first phrases: dmp_rank's n_text
         groups = [self._group(names, tokens) for names, tokens in _reader_groups(identity, suggesting=suggesting)]
         parts.append("(" + " OR ".join(groups) + ")")
         for name, values in filters.items():
             parts.append(f"filters : ({' OR '.join(filter_token(name, v) for v in values)})")
-        return self._SOURCE.format(hint=""), "1 = 1", {"m": " AND ".join(parts), "n_text": len(clauses)}
+        keys = "\n".join(f"{columns} : {p}" for p in phrases)  # each names its phrase exactly; terms hold no newline
+        params = {"m": " AND ".join(parts), "n_text": len(clauses), "keys": keys if phrases else None}
+        return self._SOURCE.format(hint=""), "1 = 1", params
 
     @staticmethod
     def _group(names, tokens) -> str:

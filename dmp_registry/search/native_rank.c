@@ -14,11 +14,20 @@
  *    below the k-th best gets that bound instead, which is also below the k-th best: it is not on
  *    the page either way, and every row that is has its exact score.
  *
- *    dmp_rank(fts_table, n_text, k, weight_0, weight_1, ...)
+ * 3. A phrase's document count (its IDF: bm25() reads the phrase's whole posting list for it on
+ *    every query, ~1 ms for a common word at 100,000 rows) is kept per connection for the next
+ *    query naming the same phrase, while the database is unchanged: no open transaction, the same
+ *    data version of the main database (SQLITE_FCNTL_DATA_VERSION changes with every commit, by
+ *    this connection or any other) and the same row and token counts of the table.
+ *
+ *    dmp_rank(fts_table, n_text, k, keys, weight_0, weight_1, ...)
  *
  * n_text: how many phrases, from the first, are text to be scored. k: 0 scores every row exactly.
- * weight_i: the weight of column i (1.0 when not given). A negative weight turns the bound off.
- * The phrases after the first n_text are not scored: the page equals bm25()'s when they weigh 0.
+ * keys: NULL, or n_text strings joined by newlines, each naming its phrase and column filter (the
+ * same string must mean the same phrase of the same table in the main database): their counts
+ * are kept. weight_i: the weight of column i (1.0 when not given). A negative weight turns the
+ * bound off. The phrases after the first n_text are not scored: the page equals bm25()'s when
+ * they weigh 0.
  *
  * Every row the function is called for must be a candidate for the page: call it once per row, in
  * the select list of a query over the FTS table alone, ordered by it, with the page it is given
@@ -28,9 +37,10 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sqlite3.h>
 
-#define ABI 1 /* native.py loads only the version it was written for: raise on any change of meaning */
+#define ABI 2 /* native.py loads only the version it was written for: raise on any change of meaning */
 
 #define K1 1.2
 #define B 0.75
@@ -48,6 +58,67 @@ typedef struct {
     double *freq;      /* per text phrase, the current row's weighted count */
     double *kept;      /* min-heap of the best k exact scores */
 } Rank;
+
+/* Document counts of phrases, per connection (the function's user data), valid for one state of
+ * the database: cleared when the data version or the table's sizes change. */
+#define SLOTS 8192 /* open addressing; cleared when half full */
+typedef struct {
+    char *key;
+    sqlite3_int64 hits;
+} Counted;
+typedef struct {
+    int valid;
+    unsigned int data_version;
+    sqlite3_int64 n_rows, n_tokens;
+    int n_used;
+    Counted slot[SLOTS];
+} Counts;
+
+static void counts_clear(Counts *c) {
+    int i;
+    for (i = 0; i < SLOTS; i++) {
+        free(c->slot[i].key);
+        c->slot[i].key = 0;
+    }
+    c->n_used = 0;
+}
+
+static void counts_free(void *p) {
+    if (p) {
+        counts_clear(p);
+        free(p);
+    }
+}
+
+/* Whether the kept counts describe the database as this statement reads it; resets them if not. */
+static int counts_usable(Counts *c, sqlite3 *db, sqlite3_int64 n_rows, sqlite3_int64 n_tokens) {
+    unsigned int version = 0;
+    if (!c || !sqlite3_get_autocommit(db)) /* in a transaction: its own writes do not change the version */
+        return 0;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+        return 0;
+    if (!c->valid || c->data_version != version || c->n_rows != n_rows || c->n_tokens != n_tokens) {
+        counts_clear(c);
+        c->valid = 1;
+        c->data_version = version;
+        c->n_rows = n_rows;
+        c->n_tokens = n_tokens;
+    }
+    return 1;
+}
+
+/* The slot of key (length n): the one holding it, or the empty one where it belongs. */
+static Counted *counts_slot(Counts *c, const char *key, int n) {
+    unsigned int h = 2166136261u;
+    int i;
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)key[i]) * 16777619u;
+    for (h %= SLOTS;; h = (h + 1) % SLOTS) {
+        Counted *s = &c->slot[h];
+        if (!s->key || ((int)strlen(s->key) == n && memcmp(s->key, key, (size_t)n) == 0))
+            return s;
+    }
+}
 
 static void rank_free(void *p) {
     Rank *r = p;
@@ -90,9 +161,47 @@ static void keep(Rank *r, double score) {
     h[i] = score;
 }
 
+/* How many rows hold text phrase i: the kept count for its key, or counted (and kept when it may be). */
+static int phrase_hits(const Fts5ExtensionApi *api, Fts5Context *fts, int i, Counts *c, const char *key, int n,
+                       sqlite3_int64 *hits) {
+    Counted *slot = 0;
+    int rc;
+    if (c && key) {
+        if (c->n_used >= SLOTS / 2)
+            counts_clear(c);
+        slot = counts_slot(c, key, n);
+        if (slot->key) {
+            *hits = slot->hits;
+            return SQLITE_OK;
+        }
+    }
+    *hits = 0;
+    rc = api->xQueryPhrase(fts, i, hits, count_row);
+    if (rc == SQLITE_OK && slot && (slot->key = malloc((size_t)n + 1)) != 0) {
+        memcpy(slot->key, key, (size_t)n);
+        slot->key[n] = 0;
+        slot->hits = *hits;
+        c->n_used++;
+    }
+    return rc;
+}
+
+/* keys, when it names exactly n phrases: else no key is used. */
+static const char *keys_for(const char *keys, int n) {
+    const char *p;
+    int lines = 1;
+    if (!keys)
+        return 0;
+    for (p = keys; *p; p++)
+        lines += *p == '\n';
+    return lines == n ? keys : 0;
+}
+
 /* The query's statistics, computed on its first row and kept for the others. */
-static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, int n_text, sqlite3_int64 k, Rank **out) {
+static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, int n_text, sqlite3_int64 k,
+                         const char *keys, Rank **out) {
     Rank *r = api->xGetAuxdata(fts, 0);
+    Counts *counts;
     sqlite3_int64 n_rows = 0, n_tokens = 0;
     int rc, i;
     if (r) {
@@ -126,10 +235,16 @@ static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, int n_te
     r->k = k;
     r->avgdl = n_rows ? (double)n_tokens / (double)n_rows : 1.0;
     r->min_norm = K1 * (1 - B + B * 1.0 / r->avgdl);
+    keys = keys_for(keys, n_text);
+    counts = api->xUserData(fts);
+    if (!keys || !counts_usable(counts, db, n_rows, n_tokens))
+        counts = 0;
     for (i = 0; i < n_text && rc == SQLITE_OK; i++) {
+        const char *end = keys ? strchr(keys, '\n') : 0;
         sqlite3_int64 hits = 0;
         double idf;
-        rc = api->xQueryPhrase(fts, i, &hits, count_row);
+        rc = phrase_hits(api, fts, i, counts, keys, keys ? (end ? (int)(end - keys) : (int)strlen(keys)) : 0, &hits);
+        keys = end ? end + 1 : 0;
         idf = log((n_rows - hits + 0.5) / (hits + 0.5));
         r->idf[i] = idf <= 0.0 ? 1e-6 : idf; /* as bm25(): a very common phrase still counts a little */
     }
@@ -153,16 +268,18 @@ static double score_at(const Rank *r, double norm) {
 static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n_args,
                      sqlite3_value **args) {
     Rank *r = 0;
-    int rc, i, bounded, n_columns = n_args - 2, length = 0;
-    if (n_args < 2) {
-        sqlite3_result_error(ctx, "dmp_rank(table, n_text, k, weights...): n_text and k are required", -1);
+    int rc, i, bounded, n_columns = n_args - 3, length = 0;
+    if (n_args < 3) {
+        sqlite3_result_error(ctx, "dmp_rank(table, n_text, k, keys, weights...): n_text, k and keys are required",
+                             -1);
         return;
     }
     bounded = 1;
     for (i = 0; i < n_columns; i++)
-        if (sqlite3_value_double(args[2 + i]) < 0.0)
+        if (sqlite3_value_double(args[3 + i]) < 0.0)
             bounded = 0; /* the bound assumes a score that can only grow with a phrase's count */
-    rc = rank_of_query(api, fts, sqlite3_value_int(args[0]), bounded ? sqlite3_value_int64(args[1]) : 0, &r);
+    rc = rank_of_query(api, fts, sqlite3_context_db_handle(ctx), sqlite3_value_int(args[0]),
+                       bounded ? sqlite3_value_int64(args[1]) : 0, (const char *)sqlite3_value_text(args[2]), &r);
     if (rc == SQLITE_OK && r->scored_any && api->xRowid(fts) == r->last_rowid) {
         sqlite3_result_double(ctx, r->last_value); /* kept once already */
         return;
@@ -173,7 +290,7 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
         r->freq[i] = 0.0;
         for (rc = api->xPhraseFirst(fts, i, &it, &column, &offset); rc == SQLITE_OK && column >= 0;
              api->xPhraseNext(fts, &it, &column, &offset))
-            r->freq[i] += column < n_columns ? sqlite3_value_double(args[2 + column]) : 1.0;
+            r->freq[i] += column < n_columns ? sqlite3_value_double(args[3 + column]) : 1.0;
     }
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
@@ -212,6 +329,8 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
 static int register_on(sqlite3 *db, char **error, const void *unused) {
     fts5_api *fts5 = 0;
     sqlite3_stmt *stmt = 0;
+    Counts *counts;
+    int rc;
     (void)error;
     (void)unused;
     if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, 0) != SQLITE_OK)
@@ -221,7 +340,11 @@ static int register_on(sqlite3 *db, char **error, const void *unused) {
     sqlite3_finalize(stmt);
     if (!fts5)
         return SQLITE_OK;
-    return fts5->xCreateFunction(fts5, "dmp_rank", 0, dmp_rank, 0);
+    counts = calloc(1, sizeof *counts); /* without memory: no counts kept, the same scores */
+    rc = fts5->xCreateFunction(fts5, "dmp_rank", counts, dmp_rank, counts_free); /* freed with the connection */
+    if (rc != SQLITE_OK)
+        free(counts); /* not taken */
+    return rc;
 }
 
 int dmp_rank_abi(void) {

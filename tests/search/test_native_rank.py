@@ -40,8 +40,15 @@ def fts():
         body = " ".join(_word(rnd) for _ in range(rnd.choice([0, 3, 20, 200])))
         rows.append((title, body, rnd.choice(["public", "public staff", "staff"]), "ftype" + str(rnd.randint(1, 3))))
     connection.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", rows)
+    connection.commit()  # dmp_rank keeps phrase counts only outside a transaction
     yield connection
     connection.close()
+
+
+def _keys(match: str, n_text: int) -> str:
+    """dmp_rank's keys for a MATCH written as _queries writes it: each text phrase with its columns."""
+    columns, text = match.split(" : (", 1)
+    return "\n".join(f"{columns} : {p}" for p in text.split(")", 1)[0].split(" AND "))
 
 
 def _queries(n: int) -> list[tuple[str, int]]:
@@ -64,19 +71,28 @@ def _queries(n: int) -> list[tuple[str, int]]:
     return out
 
 
-def _page(fts, rank: str, match: str, n_text: int, limit: int, offset: int) -> list[tuple[int, float]]:
+def _page(fts, rank: str, match: str, n_text: int, limit: int, offset: int, keys: str | None = None):
+    """[(rowid, score)] of one page; `keys` defaults to the phrases' own."""
+    keys = _keys(match, n_text) if keys is None else keys
     return fts.execute(f"SELECT rowid, {rank} AS r FROM t WHERE t MATCH :m ORDER BY r LIMIT :limit OFFSET :offset",
-                       {"m": match, "n_text": n_text, "limit": limit, "offset": offset, "k": limit + offset}).fetchall()
+                       {"m": match, "n_text": n_text, "limit": limit, "offset": offset, "k": limit + offset,
+                        "keys": keys}).fetchall()
+
+
+NATIVE = f"dmp_rank(t, :n_text, :k, :keys, {WEIGHTS})"
+
+
+def _assert_same_page(got, expected, match):
+    assert [r for r, _ in got] == [r for r, _ in expected], match
+    assert [s for _, s in got] == pytest.approx([s for _, s in expected], rel=1e-12, abs=1e-12), match
 
 
 @pytest.mark.parametrize("limit, offset", [(25, 0), (25, 25), (10, 90), (1, 0), (3000, 0)])
 def test_pages_equal_bm25_pages(fts, limit, offset):
     compared = 0
-    for match, n_text in _queries(120):
+    for match, n_text in _queries(120) * 2:  # the second time with the phrases' counts kept
         expected = _page(fts, f"bm25(t, {WEIGHTS})", match, n_text, limit, offset)
-        got = _page(fts, f"dmp_rank(t, :n_text, :k, {WEIGHTS})", match, n_text, limit, offset)
-        assert [r for r, _ in got] == [r for r, _ in expected], match
-        assert [s for _, s in got] == pytest.approx([s for _, s in expected], rel=1e-12, abs=1e-12), match
+        _assert_same_page(_page(fts, NATIVE, match, n_text, limit, offset), expected, match)
         compared += len(expected)
     assert compared >= 100 * min(limit, 5)  # the queries found rows: the comparison was not empty
 
@@ -86,8 +102,8 @@ def test_rows_off_the_page_are_bounded_not_scored(fts):
     (their bound), never a better one: that is what keeps them off the page. Many are bounded."""
     bounded = 0
     for match, n_text in _queries(40):
-        everything = fts.execute(f"SELECT rowid, dmp_rank(t, :n_text, 25, {WEIGHTS}) AS r FROM t WHERE t MATCH :m",
-                                 {"m": match, "n_text": n_text}).fetchall()
+        everything = fts.execute(f"SELECT rowid, dmp_rank(t, :n_text, 25, NULL, {WEIGHTS}) AS r FROM t "
+                                 "WHERE t MATCH :m", {"m": match, "n_text": n_text}).fetchall()
         exact = dict(fts.execute(f"SELECT rowid, bm25(t, {WEIGHTS}) FROM t WHERE t MATCH :m", {"m": match}).fetchall())
         for rowid, value in everything:
             assert value <= exact[rowid] + 1e-12  # a bound or the exact score, never worse than exact
@@ -102,10 +118,73 @@ def test_a_second_call_for_the_same_row_repeats_the_first(fts):
     (it would raise the bar and bound rows that belong on the page)."""
     for match, n_text in _queries(30):
         expected = _page(fts, f"bm25(t, {WEIGHTS})", match, n_text, 5, 0)
-        got = fts.execute(f"SELECT rowid, dmp_rank(t, :n, 5, {WEIGHTS}) AS r, dmp_rank(t, :n, 5, {WEIGHTS}) AS again "
-                          "FROM t WHERE t MATCH :m ORDER BY r LIMIT 5", {"m": match, "n": n_text}).fetchall()
+        got = fts.execute(f"SELECT rowid, dmp_rank(t, :n, 5, NULL, {WEIGHTS}) AS r, "
+                          f"dmp_rank(t, :n, 5, NULL, {WEIGHTS}) AS again FROM t WHERE t MATCH :m ORDER BY r LIMIT 5",
+                          {"m": match, "n": n_text}).fetchall()
         assert [r for r, _, _ in got] == [r for r, _ in expected], match
         assert [a for _, a, _ in got] == [b for _, _, b in got]
+
+
+def test_kept_counts_are_used_under_their_key(fts):
+    """One key given for two phrases: the second query ranks with the first phrase's count. So the
+    counts are kept, and the tests that they are recounted after a change test something."""
+    common, rare = "{title body} : (\"w0\") AND readers : (public)", "{title body} : (\"w9\") AND readers : (public)"
+    _page(fts, NATIVE, common, 1, 5, 0, keys="one key for two phrases")
+    misled = _page(fts, NATIVE, rare, 1, 5, 0, keys="one key for two phrases")
+    expected = _page(fts, f"bm25(t, {WEIGHTS})", rare, 1, 5, 0)
+    assert [s for _, s in misled] != pytest.approx([s for _, s in expected])
+    _assert_same_page(_page(fts, NATIVE, rare, 1, 5, 0, keys="one\nkey too many"), expected, rare)  # not used
+
+
+@pytest.fixture
+def writable(tmp_path):
+    """Two connections to one WAL database file holding an FTS5 table t, in autocommit mode."""
+    path = tmp_path / "fts.sqlite"
+    first, second = (sqlite3.connect(path, isolation_level=None) for _ in range(2))
+    first.execute("PRAGMA journal_mode = wal")
+    first.execute("CREATE VIRTUAL TABLE t USING fts5(title, body, readers, filters)")
+    first.executemany("INSERT INTO t VALUES (?, ?, 'public', 'ftype1')",
+                      [(f"w{i % 7} w{i % 3}", f"w{i % 5} w{i % 11} w{i % 13}") for i in range(400)])
+    yield first, second
+    first.close()
+    second.close()
+
+
+def _same_as_bm25(connection, word: str) -> None:
+    match = f'{{title body}} : ("{word}") AND readers : (public)'
+    expected = _page(connection, f"bm25(t, {WEIGHTS})", match, 1, 10, 0)
+    _assert_same_page(_page(connection, NATIVE, match, 1, 10, 0), expected, match)
+
+
+def _move_word(connection, word: str, n: int) -> None:
+    """Give `word` to n more rows without changing any row's length or the table's sizes: only the
+    data version tells that the counts changed."""
+    connection.execute("UPDATE t SET title = replace(title, 'w6', ?) WHERE rowid IN "
+                       "(SELECT rowid FROM t WHERE t MATCH 'title : w6' LIMIT ?)", (word, n))
+
+
+def test_counts_are_recounted_after_this_connection_commits(writable):
+    connection, _ = writable
+    _same_as_bm25(connection, "w4")
+    _move_word(connection, "w4", 40)
+    _same_as_bm25(connection, "w4")
+
+
+def test_counts_are_recounted_after_another_connection_commits(writable):
+    connection, other = writable
+    _same_as_bm25(connection, "w4")
+    _move_word(other, "w4", 40)
+    _same_as_bm25(connection, "w4")
+
+
+def test_counts_are_not_kept_inside_a_transaction(writable):
+    connection, _ = writable
+    _same_as_bm25(connection, "w4")
+    connection.execute("BEGIN")
+    _move_word(connection, "w4", 40)
+    _same_as_bm25(connection, "w4")  # its own uncommitted writes
+    connection.execute("ROLLBACK")
+    _same_as_bm25(connection, "w4")  # and as it was again
 
 
 def test_a_library_built_from_another_version_is_not_used(monkeypatch):
@@ -115,7 +194,7 @@ def test_a_library_built_from_another_version_is_not_used(monkeypatch):
 
 def test_a_negative_weight_scores_every_row_exactly(fts):
     match, n_text = _queries(1)[0]
-    got = fts.execute("SELECT rowid, dmp_rank(t, :n, 5, 10.0, -1.0, 0.0, 0.0) FROM t WHERE t MATCH :m ORDER BY rowid",
+    got = fts.execute("SELECT rowid, dmp_rank(t, :n, 5, NULL, 10.0, -1.0, 0.0, 0.0) FROM t WHERE t MATCH :m ORDER BY rowid",
                       {"m": match, "n": n_text}).fetchall()
     exact = fts.execute("SELECT rowid, bm25(t, 10.0, -1.0, 0.0, 0.0) FROM t WHERE t MATCH :m ORDER BY rowid",
                         {"m": match}).fetchall()
