@@ -21,7 +21,7 @@ from sqlalchemy import text
 from ..core.db import db
 from .facets import FACETS, filter_token
 from . import native
-from .highlight import highlight
+from .highlight import highlighter
 from .query import SearchRequest, item, parse, result
 from .registry import search_types
 
@@ -98,7 +98,8 @@ class _Sqlite:
         return stmt, {**params, "limit": limit, "offset": offset, "k": limit + offset if limit >= 0 else 0}
 
     def groups(self, source, where, params) -> list[tuple]:
-        return self.expand(db.session.execute(text(self.groups_sql(where)), params).all())
+        return self.expand(db.session.execute(text(self.groups_sql(where)), params).all(),
+                           lambda sql: db.session.execute(text(sql)).all())
 
     def groups_sql(self, where) -> str:
         """(facet-set key, n) of the matches, grouped by the integer key through the covering
@@ -108,17 +109,23 @@ class _Sqlite:
         return f"SELECT d.facet_set AS k, count(*) AS n FROM {counted} WHERE {where} GROUP BY d.facet_set"
 
     @staticmethod
-    def expand(rows) -> list[tuple]:
-        """[(facet values, n)] from [(key, n)]; each key's values are read once per process."""
-        missing = [k for k, _n in rows if k not in _sets]
+    def expand(rows, fetch) -> list[tuple]:
+        """[(facet values, n)] from [(key, n)]; each key's values are read once per process (with
+        `fetch`, which runs a query on the caller's connection and returns its rows)."""
+        known = {k: _sets.get(k) for k, _n in rows}  # this call's own: another thread may clear _sets
+        missing = [k for k, pairs in known.items() if pairs is None]
         if missing:
             if len(_sets) > 100_000:
                 _sets.clear()
-            found = db.session.execute(
-                text("SELECT facet_set, min(facet_values) AS v FROM search_document WHERE facet_set IN "
-                     f"({', '.join(str(int(k)) for k in missing)}) GROUP BY facet_set")).all()
-            _sets.update((r.facet_set, _facet_pairs(r.v)) for r in found)
-        return [(_sets.get(k, ()), n) for k, n in rows]
+            for key, value in fetch("SELECT facet_set, min(facet_values) FROM search_document WHERE facet_set IN "
+                                    f"({', '.join(str(int(k)) for k in missing)}) GROUP BY facet_set"):
+                known[key] = _sets[key] = _facet_pairs(value)
+        return [(known.get(k) or (), n) for k, n in rows]
+
+    @classmethod
+    def count_beside(cls, connection, rows) -> tuple[int, dict]:
+        """_count of the groups, on the side reader's thread and connection (off the page's path)."""
+        return _count(cls.expand(rows, lambda sql: connection.execute(sql).fetchall()))
 
 
 _sets: dict[int, tuple] = {}  # facet-set key → ((facet, value), ...)
@@ -142,8 +149,9 @@ class _SideReader:
         self._local = threading.local()
         self._busy = 0
 
-    def submit(self, sql: str, params: dict) -> Future | None:
-        """The query's rows to come, or None when the caller must run it itself: no database file
+    def submit(self, sql: str, params: dict, then=None) -> Future | None:
+        """The query's rows to come (or then(connection, rows), run on the same thread), or None
+        when the caller must run it itself: no database file
         a second connection can open (another driver, in memory), writes of this transaction the
         other connection would not see, or both threads busy (many searches at once)."""
         path = _database_file()
@@ -156,7 +164,7 @@ class _SideReader:
                 self._pool = ThreadPoolExecutor(self.WORKERS, thread_name_prefix="dmp-search-side")
             self._busy += 1
             try:
-                return self._pool.submit(self._counted, path, sql, params)
+                return self._pool.submit(self._counted, path, sql, params, then)
             except RuntimeError:  # the interpreter is shutting down
                 self._busy -= 1
                 return None
@@ -168,7 +176,7 @@ class _SideReader:
             with self._lock:
                 self._busy -= 1
 
-    def _run(self, path: str, sql: str, params: dict) -> list[tuple]:
+    def _run(self, path: str, sql: str, params: dict, then=None):
         connections = self._local.__dict__.setdefault("connections", {})
         stat = os.stat(path)
         file = (stat.st_dev, stat.st_ino)  # a file restored over the old one is another file
@@ -180,7 +188,8 @@ class _SideReader:
             connection = sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=rw", uri=True, timeout=30)
             connection.execute("PRAGMA query_only = ON")
             known = connections[path] = (file, connection)
-        return known[1].execute(sql, params).fetchall()
+        rows = known[1].execute(sql, params).fetchall()
+        return rows if then is None else then(known[1], rows)
 
 
 _files: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine → its database file, or None
@@ -253,7 +262,8 @@ def search(identity, req: SearchRequest) -> dict:
     # One pass over the matches gives the total and every facet; on a SQLite file it runs on a
     # second connection while this one ranks the page (both cores; a page and its counts may then
     # come from snapshots a commit apart, as on Elasticsearch between refreshes).
-    counting = side_reader.submit(dialect.groups_sql(where), params) if dialect.name == "sqlite" else None
+    counting = (side_reader.submit(dialect.groups_sql(where), params, then=dialect.count_beside)
+                if dialect.name == "sqlite" else None)
     limit, offset = req.per_page, (req.page - 1) * req.per_page
     if req.effective_sort == "relevance":
         stmt, page_params = dialect.ranked_page(source, where, params, limit, offset)
@@ -262,20 +272,22 @@ def search(identity, req: SearchRequest) -> dict:
                     f"ORDER BY {_ORDER[req.effective_sort]} LIMIT :limit OFFSET :offset")
         page_params = {**params, "limit": limit, "offset": offset}
     rows = session.execute(stmt, page_params).all()
-    total, counts = _count(_groups(dialect, counting, source, where, params))
+    total, counts = _match_counts(dialect, counting, source, where, params)
     total = max(total, offset + len(rows))  # counted on a snapshot a commit older than the page
     documents = [(_doc(r.document), r.rank) for r in rows]
-    items = [item(doc, _score(rank), highlight(doc, req.clauses)) for doc, rank in documents]
+    highlight = highlighter(req.clauses)
+    items = [item(doc, _score(rank), highlight(doc)) for doc, rank in documents]
     return result(dialect.name, False, req, total, items, _facets(dialect, identity, req, counts))
 
 
-def _groups(dialect, counting: Future | None, source, where, params) -> list[tuple]:
+def _match_counts(dialect, counting: Future | None, source, where, params) -> tuple[int, dict]:
+    """(matches, facet → buckets): counted beside the page, or else here."""
     if counting is not None:
         try:
-            return dialect.expand(counting.result())
+            return counting.result()
         except (OSError, sqlite3.Error) as exc:  # e.g. the file replaced meanwhile: count here instead
             log.warning("search count on the second connection failed, counting here: %s", exc)
-    return dialect.groups(source, where, params)
+    return _count(dialect.groups(source, where, params))
 
 
 def _facets(dialect, identity, req: SearchRequest, counts: dict) -> dict:

@@ -7,22 +7,41 @@ import re
 
 from markupsafe import escape
 
-from .analysis import term
+from .analysis import fold, term
 
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _matcher(clauses):
-    exact = {t for c in clauses for t in c.terms}
-    prefixes = tuple(c.terms[-1] for c in clauses if c.prefix)
-    return lambda word: (t := term(word)) in exact or (prefixes and t.startswith(prefixes))
+class _Matcher:
+    """Which words of a text match the query's terms. A matching word, folded, starts with a query
+    term (stemming only strips suffixes; folding goes character by character): only words that do
+    are stemmed and compared."""
+
+    def __init__(self, clauses):
+        self.exact = {t for c in clauses for t in c.terms}
+        self.prefixes = tuple(c.terms[-1] for c in clauses if c.prefix)
+        self.needles = sorted({*self.exact, *self.prefixes}, key=len, reverse=True)
+        self.word_starts = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, self.needles)) + ")")
+
+    def __call__(self, word: str) -> bool:
+        t = term(word)
+        return t in self.exact or bool(self.prefixes and t.startswith(self.prefixes))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each matching word."""
+        if text.isascii():  # folded = lower-cased, at the same positions: look only where a term starts a word
+            starts = (m.start() for m in self.word_starts.finditer(text.lower()))
+            return [w.span() for s in starts if (w := _WORD.match(text, s)) and self(w.group())]
+        folded = fold(text)
+        if not any(n in folded for n in self.needles):
+            return []
+        return [w.span() for w in _WORD.finditer(text) if self(w.group())]
 
 
-def mark(text: str, clauses, fragment: int | None = None) -> str | None:
+def mark(text: str, hit: _Matcher, fragment: int | None = None) -> str | None:
     """`text` with <mark> around matching words (HTML-escaped), or None when nothing matches.
     With `fragment`, only about that many characters around the first match."""
-    hit = _matcher(clauses)
-    spans = [m.span() for m in _WORD.finditer(text) if hit(m.group())]
+    spans = hit.spans(text)
     if not spans:
         return None
     start, end = 0, len(text)
@@ -39,12 +58,18 @@ def mark(text: str, clauses, fragment: int | None = None) -> str | None:
     return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
 
 
-def highlight(doc: dict, clauses) -> dict:
-    if not clauses:
-        return {}
-    found = {}
-    for field_name, fragment in (("title", None), ("description", 160)):
-        marks = [m for t in (doc.get(field_name) or {}).values() if (m := mark(t, clauses, fragment))]
-        if marks:
-            found[field_name] = marks
-    return found
+def highlighter(clauses):
+    """doc → {field: [marked texts]} for the query's clauses (one matcher for all the page's hits)."""
+    hit = _Matcher(clauses) if clauses else None
+
+    def highlight(doc: dict) -> dict:
+        if hit is None:
+            return {}
+        found = {}
+        for field_name, fragment in (("title", None), ("description", 160)):
+            marks = [m for t in (doc.get(field_name) or {}).values() if (m := mark(t, hit, fragment))]
+            if marks:
+                found[field_name] = marks
+        return found
+
+    return highlight

@@ -41,7 +41,7 @@ def test_counts_beside_the_page_equal_counts_after_it(drained, monkeypatch, q, f
     beside = fallback.search(system_identity, req)
     assert bool(threads) == (db.dialect == "sqlite")
     assert all(name.startswith("dmp-search-side") for name in threads)
-    monkeypatch.setattr(fallback.side_reader, "submit", lambda sql, params: None)
+    monkeypatch.setattr(fallback.side_reader, "submit", lambda sql, params, then=None: None)
     assert fallback.search(system_identity, req) == beside
 
 
