@@ -17,6 +17,7 @@ import queue
 import signal
 import sys
 import threading
+import warnings
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
@@ -94,13 +95,14 @@ _forking = threading.Lock()
 
 
 @contextmanager
-def forked(produce: Callable[[], Iterator[T]], depth: int = 4) -> Iterator[Iterator[T]]:
+def forked(produce: Callable[[], Iterator[T]], depth: int = 4, stall: float = 300.0) -> Iterator[Iterator[T]]:
     """Start `produce()` in a forked child process at once; the block iterates what it yields, in
     order. The items must be values `marshal` writes (str, bytes, numbers, None, and tuples, lists,
     dicts and sets of them): it is several times faster than pickle. A thread here receives up to
     `depth` items ahead, so neither process waits on the other's jitter. An exception in the child
     is raised where the item would have come (as itself when it pickles, else as RuntimeError), and
-    so is a child that dies; leaving the block (done, early or by an exception) ends the child.
+    so is a child that dies or sends nothing for `stall` seconds while we wait for it (hung: alive,
+    silent); leaving the block (done, early or by an exception) ends the child.
 
     The child is a fork: it shares the caller's memory (a large input is not copied) and must touch
     nothing the caller owns (connections, sessions, files): `produce` should only compute. If this
@@ -110,7 +112,11 @@ def forked(produce: Callable[[], Iterator[T]], depth: int = 4) -> Iterator[Itera
         receive, send = context.Pipe(duplex=False)
         child = context.Process(target=_child, args=(produce, send, receive), name="forked", daemon=True)
         try:
-            child.start()
+            with warnings.catch_warnings():
+                # Python 3.12+ warns when a process with threads forks (a lock another thread held
+                # stays held in the child). The child here only computes, and sends on its own pipe.
+                warnings.filterwarnings("ignore", r"This process .* is multi-threaded", DeprecationWarning)
+                child.start()
         except BaseException:
             receive.close()
             raise
@@ -125,6 +131,9 @@ def forked(produce: Callable[[], Iterator[T]], depth: int = 4) -> Iterator[Itera
     def pump() -> None:  # the pipe read releases the GIL: receiving overlaps the consumer's work
         try:
             while not stop.is_set():
+                if not receive.poll(stall):
+                    put(b"e" + pickle.dumps(RuntimeError(f"the producing process sent nothing for {stall:g} s")))
+                    return
                 message = receive.recv_bytes()
                 put(message)
                 if message[:1] != b"d":

@@ -137,6 +137,38 @@ def test_a_child_that_dies_is_an_error_not_a_short_stream():
             next(items)
 
 
+def test_a_child_that_hangs_is_an_error_after_the_stall_time():
+    import time
+
+    def produce():
+        yield "first"
+        time.sleep(3600)  # alive and silent
+        yield "never"
+
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="sent nothing for 0.5 s"):
+        with forked(produce, stall=0.5) as items:
+            assert next(items) == "first"
+            next(items)
+    assert time.monotonic() - started < 4
+    assert not _forked_children()
+
+
+def test_a_slow_consumer_is_not_a_stalled_child():
+    """The stall time counts only while we wait for the child, not while the child waits for us."""
+    import time
+
+    def produce():
+        yield from range(6)
+
+    got = []
+    with forked(produce, depth=1, stall=0.2) as items:
+        for item in items:
+            time.sleep(0.1)  # 0.6 s in all, beyond the stall time
+            got.append(item)
+    assert got == list(range(6))
+
+
 def test_the_child_does_not_inherit_a_graceful_stop_handler():
     """A server's SIGTERM handler (finish the current request) must not keep a child alive that
     the consumer has left: the child takes the default action again."""
