@@ -17,7 +17,6 @@ import queue
 import signal
 import sys
 import threading
-import warnings
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
@@ -112,11 +111,7 @@ def forked(produce: Callable[[], Iterator[T]], depth: int = 4, stall: float = 30
         receive, send = context.Pipe(duplex=False)
         child = context.Process(target=_child, args=(produce, send, receive), name="forked", daemon=True)
         try:
-            with warnings.catch_warnings():
-                # Python 3.12+ warns when a process with threads forks (a lock another thread held
-                # stays held in the child). The child here only computes, and sends on its own pipe.
-                warnings.filterwarnings("ignore", r"This process .* is multi-threaded", DeprecationWarning)
-                child.start()
+            child.start()
         except BaseException:
             receive.close()
             raise
