@@ -57,24 +57,37 @@ typedef struct {
     double *idf;       /* per text phrase */
     double *freq;      /* per text phrase, the current row's weighted count */
     double *kept;      /* min-heap of the best k exact scores */
+    struct Known *known; /* what is known of the index (valid for this query), or 0 */
 } Rank;
 
-/* Document counts of phrases, per connection (the function's user data), valid for one state of
- * the database: cleared when the data version or the table's sizes change. */
-#define SLOTS 8192 /* open addressing; cleared when half full */
+/* What is known of the index, kept per connection (the function's user data) for the next queries
+ * and valid for one state of the database: cleared when the data version or the table's sizes
+ * change. */
+#define SLOTS 8192              /* phrase counts, open addressing; cleared when half full */
+#define FIRST_LENGTHS (1 << 12) /* row lengths, open addressing: doubled when half full ... */
+#define MAX_LENGTHS (1 << 22)   /* ... up to 4 Mi slots (48 MiB), then cleared when half full */
 typedef struct {
     char *key;
     sqlite3_int64 hits;
 } Counted;
-typedef struct {
+typedef struct Known {
     int valid;
     unsigned int data_version;
     sqlite3_int64 n_rows, n_tokens;
     int n_used;
     Counted slot[SLOTS];
-} Counts;
+    sqlite3_int64 *length_rowid; /* the rows whose lengths are known ... */
+    int *length;                 /* ... and their lengths in tokens, all columns (-1: a free slot) */
+    sqlite3_int64 length_slots, lengths_used;
+} Known;
 
-static void counts_clear(Counts *c) {
+static void lengths_clear(Known *c) {
+    if (c->length)
+        memset(c->length, 0xff, (size_t)c->length_slots * sizeof *c->length); /* every slot -1 */
+    c->lengths_used = 0;
+}
+
+static void counts_clear(Known *c) {
     int i;
     for (i = 0; i < SLOTS; i++) {
         free(c->slot[i].key);
@@ -83,22 +96,30 @@ static void counts_clear(Counts *c) {
     c->n_used = 0;
 }
 
-static void counts_free(void *p) {
-    if (p) {
-        counts_clear(p);
-        free(p);
+static void known_clear(Known *c) {
+    counts_clear(c);
+    lengths_clear(c);
+}
+
+static void known_free(void *p) {
+    Known *c = p;
+    if (c) {
+        known_clear(c);
+        free(c->length_rowid);
+        free(c->length);
+        free(c);
     }
 }
 
-/* Whether the kept counts describe the database as this statement reads it; resets them if not. */
-static int counts_usable(Counts *c, sqlite3 *db, sqlite3_int64 n_rows, sqlite3_int64 n_tokens) {
+/* Whether what is kept describes the database as this statement reads it; resets it if not. */
+static int known_usable(Known *c, sqlite3 *db, sqlite3_int64 n_rows, sqlite3_int64 n_tokens) {
     unsigned int version = 0;
     if (!c || !sqlite3_get_autocommit(db)) /* in a transaction: its own writes do not change the version */
         return 0;
     if (sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
         return 0;
     if (!c->valid || c->data_version != version || c->n_rows != n_rows || c->n_tokens != n_tokens) {
-        counts_clear(c);
+        known_clear(c);
         c->valid = 1;
         c->data_version = version;
         c->n_rows = n_rows;
@@ -108,7 +129,7 @@ static int counts_usable(Counts *c, sqlite3 *db, sqlite3_int64 n_rows, sqlite3_i
 }
 
 /* The slot of key (length n): the one holding it, or the empty one where it belongs. */
-static Counted *counts_slot(Counts *c, const char *key, int n) {
+static Counted *counts_slot(Known *c, const char *key, int n) {
     unsigned int h = 2166136261u;
     int i;
     for (i = 0; i < n; i++)
@@ -118,6 +139,71 @@ static Counted *counts_slot(Counts *c, const char *key, int n) {
         if (!s->key || ((int)strlen(s->key) == n && memcmp(s->key, key, (size_t)n) == 0))
             return s;
     }
+}
+
+/* The length slot of rowid: the one holding it, or the free one where it belongs. */
+static sqlite3_int64 length_slot(const Known *c, sqlite3_int64 rowid) {
+    sqlite3_uint64 h = ((sqlite3_uint64)rowid * 0x9E3779B97F4A7C15ull) >> 20;
+    sqlite3_int64 i = (sqlite3_int64)(h & (sqlite3_uint64)(c->length_slots - 1));
+    while (c->length[i] >= 0 && c->length_rowid[i] != rowid)
+        i = (i + 1) & (c->length_slots - 1);
+    return i;
+}
+
+/* Room for one more length: allocated, doubled, or cleared; 0 without memory (nothing kept). */
+static int lengths_room(Known *c) {
+    sqlite3_int64 slots = c->length ? c->length_slots * 2 : FIRST_LENGTHS, i;
+    sqlite3_int64 *old_rowid = c->length_rowid;
+    int *old_length = c->length;
+    sqlite3_int64 old_slots = c->length_slots;
+    if (c->length && c->lengths_used * 2 < c->length_slots)
+        return 1;
+    if (slots > MAX_LENGTHS) {
+        lengths_clear(c);
+        return 1;
+    }
+    c->length_rowid = malloc((size_t)slots * sizeof *c->length_rowid);
+    c->length = malloc((size_t)slots * sizeof *c->length);
+    if (!c->length_rowid || !c->length) {
+        free(c->length_rowid);
+        free(c->length);
+        c->length_rowid = old_rowid;
+        c->length = old_length;
+        return 0;
+    }
+    c->length_slots = slots;
+    lengths_clear(c);
+    for (i = 0; i < old_slots; i++) /* rehash what was kept */
+        if (old_length[i] >= 0) {
+            sqlite3_int64 at = length_slot(c, old_rowid[i]);
+            c->length_rowid[at] = old_rowid[i];
+            c->length[at] = old_length[i];
+            c->lengths_used++;
+        }
+    free(old_rowid);
+    free(old_length);
+    return 1;
+}
+
+/* The row's length in tokens (all columns): kept, or read from FTS5's docsize table and kept. */
+static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts, Known *c, int *length) {
+    sqlite3_int64 rowid = api->xRowid(fts), at;
+    int rc;
+    if (c && c->length) {
+        at = length_slot(c, rowid);
+        if (c->length[at] >= 0) {
+            *length = c->length[at];
+            return SQLITE_OK;
+        }
+    }
+    rc = api->xColumnSize(fts, -1, length);
+    if (rc == SQLITE_OK && c && *length >= 0 && lengths_room(c)) {
+        at = length_slot(c, rowid);
+        c->length_rowid[at] = rowid;
+        c->length[at] = *length;
+        c->lengths_used++;
+    }
+    return rc;
 }
 
 static void rank_free(void *p) {
@@ -162,7 +248,7 @@ static void keep(Rank *r, double score) {
 }
 
 /* How many rows hold text phrase i: the kept count for its key, or counted (and kept when it may be). */
-static int phrase_hits(const Fts5ExtensionApi *api, Fts5Context *fts, int i, Counts *c, const char *key, int n,
+static int phrase_hits(const Fts5ExtensionApi *api, Fts5Context *fts, int i, Known *c, const char *key, int n,
                        sqlite3_int64 *hits) {
     Counted *slot = 0;
     int rc;
@@ -201,7 +287,7 @@ static const char *keys_for(const char *keys, int n) {
 static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, int n_text, sqlite3_int64 k,
                          const char *keys, Rank **out) {
     Rank *r = api->xGetAuxdata(fts, 0);
-    Counts *counts;
+    Known *known;
     sqlite3_int64 n_rows = 0, n_tokens = 0;
     int rc, i;
     if (r) {
@@ -236,14 +322,15 @@ static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 
     r->avgdl = n_rows ? (double)n_tokens / (double)n_rows : 1.0;
     r->min_norm = K1 * (1 - B + B * 1.0 / r->avgdl);
     keys = keys_for(keys, n_text);
-    counts = api->xUserData(fts);
-    if (!keys || !counts_usable(counts, db, n_rows, n_tokens))
-        counts = 0;
+    known = api->xUserData(fts);
+    if (!keys || !known_usable(known, db, n_rows, n_tokens))
+        known = 0;
+    r->known = known;
     for (i = 0; i < n_text && rc == SQLITE_OK; i++) {
         const char *end = keys ? strchr(keys, '\n') : 0;
         sqlite3_int64 hits = 0;
         double idf;
-        rc = phrase_hits(api, fts, i, counts, keys, keys ? (end ? (int)(end - keys) : (int)strlen(keys)) : 0, &hits);
+        rc = phrase_hits(api, fts, i, known, keys, keys ? (end ? (int)(end - keys) : (int)strlen(keys)) : 0, &hits);
         keys = end ? end + 1 : 0;
         idf = log((n_rows - hits + 0.5) / (hits + 0.5));
         r->idf[i] = idf <= 0.0 ? 1e-6 : idf; /* as bm25(): a very common phrase still counts a little */
@@ -311,7 +398,7 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
             return;
         }
     }
-    rc = api->xColumnSize(fts, -1, &length);
+    rc = row_length(api, fts, r->known, &length);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
         return;
@@ -329,7 +416,7 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
 static int register_on(sqlite3 *db, char **error, const void *unused) {
     fts5_api *fts5 = 0;
     sqlite3_stmt *stmt = 0;
-    Counts *counts;
+    Known *known;
     int rc;
     (void)error;
     (void)unused;
@@ -340,10 +427,10 @@ static int register_on(sqlite3 *db, char **error, const void *unused) {
     sqlite3_finalize(stmt);
     if (!fts5)
         return SQLITE_OK;
-    counts = calloc(1, sizeof *counts); /* without memory: no counts kept, the same scores */
-    rc = fts5->xCreateFunction(fts5, "dmp_rank", counts, dmp_rank, counts_free); /* freed with the connection */
+    known = calloc(1, sizeof *known); /* without memory: nothing kept, the same scores */
+    rc = fts5->xCreateFunction(fts5, "dmp_rank", known, dmp_rank, known_free); /* freed with the connection */
     if (rc != SQLITE_OK)
-        free(counts); /* not taken */
+        free(known); /* not taken */
     return rc;
 }
 

@@ -177,6 +177,25 @@ def test_counts_are_recounted_after_another_connection_commits(writable):
     _same_as_bm25(connection, "w4")
 
 
+def _lengthen_the_best_row(connection, word: str) -> None:
+    """Make the best row for `word` three tokens longer and another row three shorter: no count of
+    the table changes, only the data version tells that a kept length is wrong."""
+    match = f'{{title body}} : ("{word}") AND readers : (public)'
+    best = _page(connection, f"bm25(t, {WEIGHTS})", match, 1, 1, 0)[0][0]
+    connection.execute("BEGIN")
+    connection.execute("UPDATE t SET body = body || ' w50 w51 w52' WHERE rowid = ?", (best,))
+    connection.execute("UPDATE t SET body = '' WHERE rowid = (SELECT min(rowid) FROM t WHERE rowid != ?)", (best,))
+    connection.execute("COMMIT")
+
+
+def test_kept_lengths_are_read_again_after_a_commit(writable):
+    connection, other = writable
+    match = '{title body} : ("w4") AND readers : (public)'
+    _page(connection, NATIVE, match, 1, 400, 0)  # every matching row scored exactly: every length kept
+    _lengthen_the_best_row(other, "w4")
+    _same_as_bm25(connection, "w4")
+
+
 def test_counts_are_not_kept_inside_a_transaction(writable):
     connection, _ = writable
     _same_as_bm25(connection, "w4")
