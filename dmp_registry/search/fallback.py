@@ -272,11 +272,10 @@ def search(identity, req: SearchRequest) -> dict:
                     f"ORDER BY {_ORDER[req.effective_sort]} LIMIT :limit OFFSET :offset")
         page_params = {**params, "limit": limit, "offset": offset}
     rows = session.execute(stmt, page_params).all()
+    highlight = highlighter(req.clauses)  # the hits first: the count may still be running beside
+    items = [item(doc, _score(r.rank), highlight(doc)) for r in rows for doc in (_doc(r.document),)]
     total, counts = _match_counts(dialect, counting, source, where, params)
     total = max(total, offset + len(rows))  # counted on a snapshot a commit older than the page
-    documents = [(_doc(r.document), r.rank) for r in rows]
-    highlight = highlighter(req.clauses)
-    items = [item(doc, _score(rank), highlight(doc)) for doc, rank in documents]
     return result(dialect.name, False, req, total, items, _facets(dialect, identity, req, counts))
 
 
