@@ -58,35 +58,49 @@ def _reader_groups(identity, suggesting: bool = False) -> list[tuple[list[str], 
     return [(names, list(tokens)) for tokens, names in groups.items()]
 
 
+# The FTS5 index holds permission and facet tokens marked with these (generated columns
+# fts_readers, fts_filters: migration b7d2e9f4a1c3). Text terms never hold "_", so no word meets
+# them, and only prefix phrases need a column filter ("r*" would reach r_public).
+_READER, _FILTER = "r_", "f_"
+_TEXT_COLUMNS = "{title_terms body_terms}"
+
+
+def _any_of(mark: str, tokens) -> str:
+    return "(" + " OR ".join(mark + t for t in tokens) + ")"
+
+
 class _Sqlite:
     name = "sqlite"
 
     def match(self, clauses, identity, filters, suggesting=False):
         parts, phrases = [], []
-        columns = "title_terms" if suggesting else "{title_terms body_terms}"
-        if clauses:
-            phrases = [f'"{" ".join(c.terms)}"' + (" *" if c.prefix else "") for c in clauses]
-            parts.append(f"{columns} : ({' AND '.join(phrases)})")  # the first phrases: dmp_rank's n_text
+        for c in clauses:  # first: dmp_rank's n_text phrases
+            phrase = f'"{" ".join(c.terms)}"' + (" *" if c.prefix else "")
+            if suggesting:
+                phrase = f"(title_terms : {phrase})"
+            elif c.prefix:
+                phrase = f"({_TEXT_COLUMNS} : {phrase})"
+            phrases.append(phrase)
+        parts += phrases
         groups = [self._group(names, tokens) for names, tokens in _reader_groups(identity, suggesting=suggesting)]
         parts.append("(" + " OR ".join(groups) + ")")
         for name, values in filters.items():
-            parts.append(f"filters : ({' OR '.join(filter_token(name, v) for v in values)})")
-        keys = "\n".join(f"{columns} : {p}" for p in phrases)  # each names its phrase exactly; terms hold no newline
+            parts.append(_any_of(_FILTER, (filter_token(name, v) for v in values)))
+        keys = "\n".join(phrases)  # each names its phrase exactly; terms hold no newline
         params = {"m": " AND ".join(parts), "n_text": len(clauses), "keys": keys if phrases else None}
         return self._SOURCE.format(hint=""), "1 = 1", params
 
     @staticmethod
     def _group(names, tokens) -> str:
         """One permission group as FTS5 syntax. The types are named by what they are not when that
-        is shorter: bm25 reads the posting list of every term in the query, and the common types'
-        lists are the longest (`dataset` is in most documents)."""
-        readers = f"readers : ({' OR '.join(tokens)})"
+        is shorter: the common types' posting lists are the longest (`dataset` is in most documents)."""
+        readers = _any_of(_READER, tokens)
         if not names:
-            return f"({readers})"
+            return readers
         others = [n for n in search_types() if n not in names]
         if others and len(others) < len(names):
-            return f"({readers} NOT filters : ({' OR '.join(filter_token('record_type', n) for n in others)}))"
-        return f"(filters : ({' OR '.join(filter_token('record_type', n) for n in names)}) AND {readers})"
+            return f"({readers} NOT {_any_of(_FILTER, (filter_token('record_type', n) for n in others))})"
+        return f"({_any_of(_FILTER, (filter_token('record_type', n) for n in names))} AND {readers})"
 
     _SOURCE = "(SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :m) m JOIN search_document d {hint}ON d.id = m.id"
 

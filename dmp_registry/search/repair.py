@@ -132,10 +132,12 @@ def _without_type_rows(session, st: SearchType):
                                     "AND tbl_name = 'search_document' ORDER BY name")).all()
     for trigger in triggers:
         session.execute(text(f'DROP TRIGGER "{trigger.name}"'))
-    session.execute(text("CREATE TEMP TABLE rebuild_kept AS SELECT * FROM search_document WHERE record_type != :type"),
-                    {"type": st.name})
+    # The stored columns (table_info leaves out the generated ones the FTS index reads)
+    stored = ", ".join(f'"{c}"' for c in session.scalars(text("SELECT name FROM pragma_table_info('search_document')")))
+    session.execute(text(f"CREATE TEMP TABLE rebuild_kept AS SELECT {stored} FROM search_document "
+                         "WHERE record_type != :type"), {"type": st.name})
     session.execute(text("DELETE FROM search_document"))
-    session.execute(text("INSERT INTO search_document SELECT * FROM rebuild_kept"))
+    session.execute(text(f"INSERT INTO search_document ({stored}) SELECT {stored} FROM rebuild_kept"))
     session.execute(text("DROP TABLE temp.rebuild_kept"))
     yield
     _fill_fts(session)

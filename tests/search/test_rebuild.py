@@ -165,10 +165,12 @@ def test_the_integrity_check_sees_a_missing_entry(corpus, drain):
     sqlite_only()
     drain()
     fts_consistent()
-    row = db.session.execute(text("SELECT id, title_terms, body_terms, readers, filters FROM search_document LIMIT 1")).one()
-    db.session.execute(text("INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms, readers, filters) "
+    row = db.session.execute(text("SELECT id, title_terms, body_terms, fts_readers, fts_filters FROM search_document "
+                                  "LIMIT 1")).one()
+    db.session.execute(text("INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms, fts_readers, fts_filters) "
                             "VALUES ('delete', :id, :t, :b, :r, :f)"),
-                       {"id": row.id, "t": row.title_terms, "b": row.body_terms, "r": row.readers, "f": row.filters})
+                       {"id": row.id, "t": row.title_terms, "b": row.body_terms, "r": row.fts_readers,
+                        "f": row.fts_filters})
     with pytest.raises(Exception, match="malformed"):
         fts_consistent()
     db.session.rollback()
