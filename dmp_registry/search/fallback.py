@@ -63,6 +63,7 @@ def _reader_groups(identity, suggesting: bool = False) -> list[tuple[list[str], 
 # them, and only prefix phrases need a column filter ("r*" would reach r_public).
 _READER, _FILTER = "r_", "f_"
 _TEXT_COLUMNS = "{title_terms body_terms}"
+_FACET_SET_OF_ROW = "SELECT facet_set FROM search_document INDEXED BY ix_search_document_facet_of WHERE id = ?"
 
 
 def _any_of(mark: str, tokens) -> str:
@@ -116,9 +117,14 @@ class _Sqlite:
                            lambda sql: db.session.execute(text(sql)).all())
 
     def groups_sql(self, where) -> str:
-        """(facet-set key, n) of the matches, grouped by the integer key through the covering
-        (id, facet_set) index: the wide document rows are never read (80 → 25 ms for 28,000
-        matches at 100,000 records)."""
+        """(facet-set key, n) of the matches (`where` is "1 = 1" here: the MATCH says it all),
+        grouped by the integer key, read through the covering (id, facet_set) index: the wide
+        document rows are never read (80 → 25 ms for 28,000 matches at 100,000 records). With
+        dmp_row_key (native.py) each row's key is kept per connection while the index is unchanged,
+        so a count run again reads the FTS index only (narrow corpus: 3.7 → ~2 ms)."""
+        if native.available():
+            return (f"SELECT k, count(*) AS n FROM (SELECT dmp_row_key(search_fts, '{_FACET_SET_OF_ROW}') AS k "
+                    "FROM search_fts WHERE search_fts MATCH :m LIMIT -1) WHERE k IS NOT NULL GROUP BY k")
         counted = self._SOURCE.format(hint="INDEXED BY ix_search_document_facet_of ")
         return f"SELECT d.facet_set AS k, count(*) AS n FROM {counted} WHERE {where} GROUP BY d.facet_set"
 

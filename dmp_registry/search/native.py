@@ -13,7 +13,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 LIBRARY = Path(__file__).with_name("native_rank.so")
-ABI = 2  # native_rank.c's ABI: a library built from another version of the source is not used
+ABI = 3  # native_rank.c's ABI: a library built from another version of the source is not used
 
 _installed: bool | None = None
 

@@ -40,7 +40,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
-#define ABI 2 /* native.py loads only the version it was written for: raise on any change of meaning */
+#define ABI 3 /* native.py loads only the version it was written for: raise on any change of meaning */
 
 #define K1 1.2
 #define B 0.75
@@ -60,12 +60,98 @@ typedef struct {
     struct Known *known; /* what is known of the index (valid for this query), or 0 */
 } Rank;
 
-/* What is known of the index, kept per connection (the function's user data) for the next queries
+/* rowid → a 64-bit value, open addressing: doubled when half full, up to MAX_ROWS slots (then
+ * cleared when half full). */
+#define FIRST_ROWS (1 << 12)
+#define MAX_ROWS (1 << 22) /* 4 Mi slots, 68 MiB */
+typedef struct {
+    sqlite3_int64 *rowid, *value;
+    unsigned char *used;
+    sqlite3_int64 slots, n;
+} RowMap;
+
+static void rowmap_clear(RowMap *m) {
+    if (m->used)
+        memset(m->used, 0, (size_t)m->slots);
+    m->n = 0;
+}
+
+static void rowmap_free(RowMap *m) {
+    free(m->rowid);
+    free(m->value);
+    free(m->used);
+    memset(m, 0, sizeof *m);
+}
+
+/* The slot of rowid: the one holding it, or the free one where it belongs. */
+static sqlite3_int64 rowmap_slot(const RowMap *m, sqlite3_int64 rowid) {
+    sqlite3_uint64 h = ((sqlite3_uint64)rowid * 0x9E3779B97F4A7C15ull) >> 20;
+    sqlite3_int64 i = (sqlite3_int64)(h & (sqlite3_uint64)(m->slots - 1));
+    while (m->used[i] && m->rowid[i] != rowid)
+        i = (i + 1) & (m->slots - 1);
+    return i;
+}
+
+static int rowmap_get(const RowMap *m, sqlite3_int64 rowid, sqlite3_int64 *value) {
+    sqlite3_int64 at;
+    if (!m->used)
+        return 0;
+    at = rowmap_slot(m, rowid);
+    if (!m->used[at])
+        return 0;
+    *value = m->value[at];
+    return 1;
+}
+
+/* Room for one more row: allocated, doubled, or cleared; 0 without memory (nothing kept). */
+static int rowmap_room(RowMap *m) {
+    RowMap old = *m, grown;
+    sqlite3_int64 i;
+    if (m->used && m->n * 2 < m->slots)
+        return 1;
+    if (m->used && m->slots * 2 > MAX_ROWS) {
+        rowmap_clear(m);
+        return 1;
+    }
+    grown.slots = m->used ? m->slots * 2 : FIRST_ROWS;
+    grown.n = 0;
+    grown.rowid = malloc((size_t)grown.slots * sizeof *grown.rowid);
+    grown.value = malloc((size_t)grown.slots * sizeof *grown.value);
+    grown.used = calloc((size_t)grown.slots, 1);
+    if (!grown.rowid || !grown.value || !grown.used) {
+        rowmap_free(&grown);
+        return 0;
+    }
+    for (i = 0; i < old.slots; i++) /* rehash what was kept */
+        if (old.used[i]) {
+            sqlite3_int64 at = rowmap_slot(&grown, old.rowid[i]);
+            grown.used[at] = 1;
+            grown.rowid[at] = old.rowid[i];
+            grown.value[at] = old.value[i];
+            grown.n++;
+        }
+    rowmap_free(&old);
+    *m = grown;
+    return 1;
+}
+
+static void rowmap_put(RowMap *m, sqlite3_int64 rowid, sqlite3_int64 value) {
+    sqlite3_int64 at;
+    if (!rowmap_room(m))
+        return;
+    at = rowmap_slot(m, rowid);
+    if (!m->used[at]) {
+        m->used[at] = 1;
+        m->rowid[at] = rowid;
+        m->n++;
+    }
+    m->value[at] = value;
+}
+
+/* What is known of the index, kept per connection (the functions' user data) for the next queries
  * and valid for one state of the database: cleared when the data version or the table's sizes
  * change. */
-#define SLOTS 8192              /* phrase counts, open addressing; cleared when half full */
-#define FIRST_LENGTHS (1 << 12) /* row lengths, open addressing: doubled when half full ... */
-#define MAX_LENGTHS (1 << 22)   /* ... up to 4 Mi slots (48 MiB), then cleared when half full */
+#define SLOTS 8192 /* phrase counts, open addressing; cleared when half full */
 typedef struct {
     char *key;
     sqlite3_int64 hits;
@@ -76,16 +162,10 @@ typedef struct Known {
     sqlite3_int64 n_rows, n_tokens;
     int n_used;
     Counted slot[SLOTS];
-    sqlite3_int64 *length_rowid; /* the rows whose lengths are known ... */
-    int *length;                 /* ... and their lengths in tokens, all columns (-1: a free slot) */
-    sqlite3_int64 length_slots, lengths_used;
+    RowMap lengths;  /* rowid → its length in tokens, all columns */
+    RowMap row_keys; /* rowid → what row_keys_sql gives for it (dmp_row_key) */
+    char *row_keys_sql;
 } Known;
-
-static void lengths_clear(Known *c) {
-    if (c->length)
-        memset(c->length, 0xff, (size_t)c->length_slots * sizeof *c->length); /* every slot -1 */
-    c->lengths_used = 0;
-}
 
 static void counts_clear(Known *c) {
     int i;
@@ -98,25 +178,32 @@ static void counts_clear(Known *c) {
 
 static void known_clear(Known *c) {
     counts_clear(c);
-    lengths_clear(c);
+    rowmap_clear(&c->lengths);
+    rowmap_clear(&c->row_keys);
 }
 
 static void known_free(void *p) {
     Known *c = p;
     if (c) {
-        known_clear(c);
-        free(c->length_rowid);
-        free(c->length);
+        counts_clear(c);
+        rowmap_free(&c->lengths);
+        rowmap_free(&c->row_keys);
+        free(c->row_keys_sql);
         free(c);
     }
 }
 
-/* Whether what is kept describes the database as this statement reads it; resets it if not. */
-static int known_usable(Known *c, sqlite3 *db, sqlite3_int64 n_rows, sqlite3_int64 n_tokens) {
+/* What is known, when it describes the database as this statement reads it (reset if it did not);
+ * 0 when nothing may be kept (no state, or in a transaction: its own writes do not change the
+ * version). Call on a query's first row. */
+static Known *known_for(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db) {
+    Known *c = api->xUserData(fts);
     unsigned int version = 0;
-    if (!c || !sqlite3_get_autocommit(db)) /* in a transaction: its own writes do not change the version */
+    sqlite3_int64 n_rows = 0, n_tokens = 0;
+    if (!c || !sqlite3_get_autocommit(db))
         return 0;
-    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK ||
+        api->xRowCount(fts, &n_rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &n_tokens) != SQLITE_OK)
         return 0;
     if (!c->valid || c->data_version != version || c->n_rows != n_rows || c->n_tokens != n_tokens) {
         known_clear(c);
@@ -125,7 +212,7 @@ static int known_usable(Known *c, sqlite3 *db, sqlite3_int64 n_rows, sqlite3_int
         c->n_rows = n_rows;
         c->n_tokens = n_tokens;
     }
-    return 1;
+    return c;
 }
 
 /* The slot of key (length n): the one holding it, or the empty one where it belongs. */
@@ -141,68 +228,17 @@ static Counted *counts_slot(Known *c, const char *key, int n) {
     }
 }
 
-/* The length slot of rowid: the one holding it, or the free one where it belongs. */
-static sqlite3_int64 length_slot(const Known *c, sqlite3_int64 rowid) {
-    sqlite3_uint64 h = ((sqlite3_uint64)rowid * 0x9E3779B97F4A7C15ull) >> 20;
-    sqlite3_int64 i = (sqlite3_int64)(h & (sqlite3_uint64)(c->length_slots - 1));
-    while (c->length[i] >= 0 && c->length_rowid[i] != rowid)
-        i = (i + 1) & (c->length_slots - 1);
-    return i;
-}
-
-/* Room for one more length: allocated, doubled, or cleared; 0 without memory (nothing kept). */
-static int lengths_room(Known *c) {
-    sqlite3_int64 slots = c->length ? c->length_slots * 2 : FIRST_LENGTHS, i;
-    sqlite3_int64 *old_rowid = c->length_rowid;
-    int *old_length = c->length;
-    sqlite3_int64 old_slots = c->length_slots;
-    if (c->length && c->lengths_used * 2 < c->length_slots)
-        return 1;
-    if (slots > MAX_LENGTHS) {
-        lengths_clear(c);
-        return 1;
-    }
-    c->length_rowid = malloc((size_t)slots * sizeof *c->length_rowid);
-    c->length = malloc((size_t)slots * sizeof *c->length);
-    if (!c->length_rowid || !c->length) {
-        free(c->length_rowid);
-        free(c->length);
-        c->length_rowid = old_rowid;
-        c->length = old_length;
-        return 0;
-    }
-    c->length_slots = slots;
-    lengths_clear(c);
-    for (i = 0; i < old_slots; i++) /* rehash what was kept */
-        if (old_length[i] >= 0) {
-            sqlite3_int64 at = length_slot(c, old_rowid[i]);
-            c->length_rowid[at] = old_rowid[i];
-            c->length[at] = old_length[i];
-            c->lengths_used++;
-        }
-    free(old_rowid);
-    free(old_length);
-    return 1;
-}
-
 /* The row's length in tokens (all columns): kept, or read from FTS5's docsize table and kept. */
 static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts, Known *c, int *length) {
-    sqlite3_int64 rowid = api->xRowid(fts), at;
+    sqlite3_int64 rowid = api->xRowid(fts), kept;
     int rc;
-    if (c && c->length) {
-        at = length_slot(c, rowid);
-        if (c->length[at] >= 0) {
-            *length = c->length[at];
-            return SQLITE_OK;
-        }
+    if (c && rowmap_get(&c->lengths, rowid, &kept)) {
+        *length = (int)kept;
+        return SQLITE_OK;
     }
     rc = api->xColumnSize(fts, -1, length);
-    if (rc == SQLITE_OK && c && *length >= 0 && lengths_room(c)) {
-        at = length_slot(c, rowid);
-        c->length_rowid[at] = rowid;
-        c->length[at] = *length;
-        c->lengths_used++;
-    }
+    if (rc == SQLITE_OK && c)
+        rowmap_put(&c->lengths, rowid, *length);
     return rc;
 }
 
@@ -322,9 +358,7 @@ static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 
     r->avgdl = n_rows ? (double)n_tokens / (double)n_rows : 1.0;
     r->min_norm = K1 * (1 - B + B * 1.0 / r->avgdl);
     keys = keys_for(keys, n_text);
-    known = api->xUserData(fts);
-    if (!keys || !known_usable(known, db, n_rows, n_tokens))
-        known = 0;
+    known = keys ? known_for(api, fts, db) : 0;
     r->known = known;
     for (i = 0; i < n_text && rc == SQLITE_OK; i++) {
         const char *end = keys ? strchr(keys, '\n') : 0;
@@ -412,6 +446,94 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
     }
 }
 
+/* dmp_row_key(fts_table, sql): an integer of the current row from another table, kept.
+ *
+ * sql: a statement whose one parameter is the row's rowid and whose first column is an integer,
+ * e.g. "SELECT facet_set FROM search_document WHERE id = ?". The value is NULL when it gives no
+ * row (or a NULL). What it gives is kept per connection with what dmp_rank keeps (the same
+ * validity), for one sql at a time, so that a count grouped by it, run again while the database is
+ * unchanged, reads no other table. */
+typedef struct {
+    sqlite3_stmt *stmt;
+    Known *known;
+} Lookup;
+
+static void lookup_free(void *p) {
+    Lookup *l = p;
+    sqlite3_finalize(l->stmt);
+    free(l);
+}
+
+/* The query's lookup, prepared on its first row (and what is kept, when it may be used). */
+static int lookup_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, const char *sql,
+                           Lookup **out) {
+    Lookup *l = api->xGetAuxdata(fts, 0);
+    int rc;
+    if (l) {
+        *out = l;
+        return SQLITE_OK;
+    }
+    if (!sql)
+        return SQLITE_MISUSE;
+    l = calloc(1, sizeof *l);
+    if (!l)
+        return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(db, sql, -1, &l->stmt, 0);
+    if (rc != SQLITE_OK) {
+        lookup_free(l);
+        return rc;
+    }
+    l->known = known_for(api, fts, db);
+    if (l->known && (!l->known->row_keys_sql || strcmp(l->known->row_keys_sql, sql) != 0)) {
+        rowmap_clear(&l->known->row_keys); /* kept for another statement */
+        free(l->known->row_keys_sql);
+        l->known->row_keys_sql = malloc(strlen(sql) + 1);
+        if (l->known->row_keys_sql)
+            strcpy(l->known->row_keys_sql, sql);
+        else
+            l->known = 0;
+    }
+    rc = api->xSetAuxdata(fts, l, lookup_free); /* frees l itself when it fails */
+    if (rc == SQLITE_OK)
+        *out = l;
+    return rc;
+}
+
+static void dmp_row_key(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n_args,
+                        sqlite3_value **args) {
+    Lookup *l = 0;
+    sqlite3_int64 rowid = api->xRowid(fts), value;
+    int rc;
+    if (n_args != 1) {
+        sqlite3_result_error(ctx, "dmp_row_key(table, sql): sql is required", -1);
+        return;
+    }
+    rc = lookup_of_query(api, fts, sqlite3_context_db_handle(ctx), (const char *)sqlite3_value_text(args[0]), &l);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    if (l->known && rowmap_get(&l->known->row_keys, rowid, &value)) {
+        sqlite3_result_int64(ctx, value);
+        return;
+    }
+    sqlite3_bind_int64(l->stmt, 1, rowid);
+    rc = sqlite3_step(l->stmt);
+    if (rc == SQLITE_ROW && sqlite3_column_type(l->stmt, 0) != SQLITE_NULL) {
+        value = sqlite3_column_int64(l->stmt, 0);
+        if (l->known)
+            rowmap_put(&l->known->row_keys, rowid, value);
+        sqlite3_result_int64(ctx, value);
+    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        sqlite3_result_null(ctx); /* not kept: a row added later gets its value */
+    } else {
+        sqlite3_result_error_code(ctx, rc);
+    }
+    rc = sqlite3_reset(l->stmt);
+    if (rc != SQLITE_OK)
+        sqlite3_result_error_code(ctx, rc);
+}
+
 /* Called by SQLite for every connection opened after dmp_rank_install(). */
 static int register_on(sqlite3 *db, char **error, const void *unused) {
     fts5_api *fts5 = 0;
@@ -429,9 +551,11 @@ static int register_on(sqlite3 *db, char **error, const void *unused) {
         return SQLITE_OK;
     known = calloc(1, sizeof *known); /* without memory: nothing kept, the same scores */
     rc = fts5->xCreateFunction(fts5, "dmp_rank", known, dmp_rank, known_free); /* freed with the connection */
-    if (rc != SQLITE_OK)
+    if (rc != SQLITE_OK) {
         free(known); /* not taken */
-    return rc;
+        return rc;
+    }
+    return fts5->xCreateFunction(fts5, "dmp_row_key", known, dmp_row_key, 0); /* dmp_rank's destructor frees it */
 }
 
 int dmp_rank_abi(void) {

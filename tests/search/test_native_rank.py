@@ -206,6 +206,51 @@ def test_counts_are_not_kept_inside_a_transaction(writable):
     _same_as_bm25(connection, "w4")  # and as it was again
 
 
+# ---- dmp_row_key: a row's integer from another table, kept -------------------------------------
+KEY_OF = "SELECT k FROM keys WHERE id = ?"
+COUNT_BY_KEY = ("SELECT k, count(*) FROM (SELECT dmp_row_key(t, :sql) AS k FROM t WHERE t MATCH :m LIMIT -1) "
+                "WHERE k IS NOT NULL GROUP BY k ORDER BY k")
+COUNT_BY_JOIN = ("SELECT keys.k, count(*) FROM t JOIN keys ON keys.id = t.rowid WHERE t MATCH :m "
+                 "GROUP BY keys.k ORDER BY keys.k")
+
+
+@pytest.fixture
+def keyed(writable):
+    """The writable table with a key per row in another table (as facet_set in search_document)."""
+    first, second = writable
+    first.execute("CREATE TABLE keys (id INTEGER PRIMARY KEY, k INTEGER NOT NULL, other INTEGER)")
+    first.execute("INSERT INTO keys SELECT rowid, rowid % 7, rowid % 3 FROM t WHERE rowid % 50 != 0")  # some none
+    return first, second
+
+
+def _counts(connection, match="w4", sql=KEY_OF):
+    by_key = connection.execute(COUNT_BY_KEY, {"sql": sql, "m": match}).fetchall()
+    assert by_key == connection.execute(COUNT_BY_JOIN.replace("keys.k", "keys." + sql.split()[1]),
+                                        {"m": match}).fetchall()
+    return by_key
+
+
+def test_row_keys_count_as_a_join_does_cold_and_kept(keyed):
+    connection, _ = keyed
+    for match in ("w4", "w0", "w4 OR w7", "w12"):
+        assert _counts(connection, match) == _counts(connection, match)  # the second from what was kept
+
+
+def test_a_key_changed_elsewhere_is_read_again(keyed):
+    """The index is unchanged (same rows, same tokens): only the data version tells."""
+    connection, other = keyed
+    before = _counts(connection)
+    other.execute("UPDATE keys SET k = k + 100 WHERE id % 2 = 0")
+    assert _counts(connection) != before
+
+
+def test_keys_kept_for_one_statement_are_not_given_for_another(keyed):
+    connection, _ = keyed
+    by_k = _counts(connection)
+    by_other = _counts(connection, sql="SELECT other FROM keys WHERE id = ?")
+    assert by_other != by_k and _counts(connection) == by_k
+
+
 def test_a_library_built_from_another_version_is_not_used(monkeypatch):
     monkeypatch.setattr(native, "ABI", native.ABI + 1)
     assert not native._install()
