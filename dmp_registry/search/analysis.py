@@ -12,7 +12,9 @@ import unicodedata
 from functools import lru_cache
 
 _SPECIAL_PAIRS = (("æ", "ae"), ("ø", "o"), ("å", "a"), ("ß", "ss"), ("đ", "d"), ("ð", "d"), ("þ", "th"), ("ł", "l"))
-_WORD = re.compile(r"[^\W_]+")  # no underscores: FTS5 and tsquery split on them
+# No underscores: FTS5 and tsquery split on them, and the FTS index marks permission and facet
+# tokens with one (r_public, f_…: search/fallback.py), which no text term may then hold.
+_WORD = re.compile(r"[^\W_]+")
 # Longest first; a suffix is removed only when at least three letters remain.
 _SUFFIXES = tuple(sorted((
     "hetene", "heten", "heter", "endes", "ende", "ene", "ane", "ers", "ies", "ing", "ings", "ets", "ens",

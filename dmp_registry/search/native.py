@@ -13,7 +13,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 LIBRARY = Path(__file__).with_name("native_rank.so")
-ABI = 3  # native_rank.c's ABI: a library built from another version of the source is not used
+ABI = 4  # native_rank.c's ABI: a library built from another version of the source is not used
 
 _installed: bool | None = None
 
@@ -59,7 +59,7 @@ def _works() -> bool:
     try:
         connection.execute("CREATE VIRTUAL TABLE t USING fts5(a)")
         connection.execute("INSERT INTO t VALUES ('word')")
-        (score,) = connection.execute("SELECT dmp_rank(t, 1, 0, NULL) FROM t WHERE t MATCH 'word'").fetchone()
+        (score,) = connection.execute("SELECT dmp_rank(t, 1, 0, NULL, NULL) FROM t WHERE t MATCH 'word'").fetchone()
         return score < 0
     except sqlite3.Error:
         return False

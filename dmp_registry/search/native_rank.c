@@ -14,20 +14,23 @@
  *    below the k-th best gets that bound instead, which is also below the k-th best: it is not on
  *    the page either way, and every row that is has its exact score.
  *
- * 3. A phrase's document count (its IDF: bm25() reads the phrase's whole posting list for it on
- *    every query, ~1 ms for a common word at 100,000 rows) is kept per connection for the next
- *    query naming the same phrase, while the database is unchanged: no open transaction, the same
- *    data version of the main database (SQLITE_FCNTL_DATA_VERSION changes with every commit, by
- *    this connection or any other) and the same row and token counts of the table.
+ * 3. What the index says about phrases and rows is kept per connection for the next queries:
+ *    a phrase's document count (its IDF: bm25() reads the phrase's whole posting list for it on
+ *    every query, ~1 ms for a common word at 100,000 rows) and a row's length. Kept for one table
+ *    (its scope) while its database is unchanged: no transaction writing, the same data version of
+ *    its schema (SQLITE_FCNTL_DATA_VERSION changes with every commit, by this connection or any
+ *    other) and the same row and token counts of the table; a statement stops using what is kept
+ *    as soon as another one on the connection clears it.
  *
- *    dmp_rank(fts_table, n_text, k, keys, weight_0, weight_1, ...)
+ *    dmp_rank(fts_table, n_text, k, scope, keys, weight_0, weight_1, ...)
  *
  * n_text: how many phrases, from the first, are text to be scored. k: 0 scores every row exactly.
+ * scope: NULL (nothing kept) or 'schema.table' naming fts_table, e.g. 'main.search_fts'.
  * keys: NULL, or n_text strings joined by newlines, each naming its phrase and column filter (the
- * same string must mean the same phrase of the same table in the main database): their counts
- * are kept. weight_i: the weight of column i (1.0 when not given). A negative weight turns the
- * bound off. The phrases after the first n_text are not scored: the page equals bm25()'s when
- * they weigh 0.
+ * same string must mean the same phrase): with a scope, their counts and the rows' lengths are
+ * kept. weight_i: the weight of column i (1.0 when not given). A negative weight turns the bound
+ * off. The phrases after the first n_text are not scored: the page equals bm25()'s when they
+ * weigh 0.
  *
  * Every row the function is called for must be a candidate for the page: call it once per row, in
  * the select list of a query over the FTS table alone, ordered by it, with the page it is given
@@ -40,7 +43,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
-#define ABI 3 /* native.py loads only the version it was written for: raise on any change of meaning */
+#define ABI 4 /* native.py loads only the version it was written for: raise on any change of meaning */
 
 #define K1 1.2
 #define B 0.75
@@ -57,7 +60,8 @@ typedef struct {
     double *idf;       /* per text phrase */
     double *freq;      /* per text phrase, the current row's weighted count */
     double *kept;      /* min-heap of the best k exact scores */
-    struct Known *known; /* what is known of the index (valid for this query), or 0 */
+    struct Known *known; /* what is known of the index (valid for this query), or 0 ... */
+    unsigned int known_generation; /* ... while its generation is this one */
 } Rank;
 
 /* rowid → a 64-bit value, open addressing: doubled when half full, up to MAX_ROWS slots (then
@@ -158,10 +162,12 @@ typedef struct {
 } Counted;
 typedef struct Known {
     int valid;
+    unsigned int generation; /* raised whenever something kept is cleared */
+    char *scope;             /* 'schema.table' */
     unsigned int data_version;
     sqlite3_int64 n_rows, n_tokens;
     int n_used;
-    Counted slot[SLOTS];
+    Counted *slot; /* SLOTS of them, allocated on the first count kept */
     RowMap lengths;  /* rowid → its length in tokens, all columns */
     RowMap row_keys; /* rowid → what row_keys_sql gives for it (dmp_row_key) */
     char *row_keys_sql;
@@ -169,11 +175,12 @@ typedef struct Known {
 
 static void counts_clear(Known *c) {
     int i;
-    for (i = 0; i < SLOTS; i++) {
+    for (i = 0; c->slot && i < SLOTS; i++) {
         free(c->slot[i].key);
         c->slot[i].key = 0;
     }
     c->n_used = 0;
+    c->generation++;
 }
 
 static void known_clear(Known *c) {
@@ -186,25 +193,42 @@ static void known_free(void *p) {
     Known *c = p;
     if (c) {
         counts_clear(c);
+        free(c->slot);
         rowmap_free(&c->lengths);
         rowmap_free(&c->row_keys);
         free(c->row_keys_sql);
+        free(c->scope);
         free(c);
     }
 }
 
-/* What is known, when it describes the database as this statement reads it (reset if it did not);
- * 0 when nothing may be kept (no state, or in a transaction: its own writes do not change the
- * version). Call on a query's first row. */
-static Known *known_for(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db) {
+/* What is known of the scope's table, when it describes the database as this statement reads it
+ * (reset if it did not); 0 when nothing may be kept: no scope or no state, a transaction writing
+ * (its own writes do not change the data version, and may be rolled back), or no data version.
+ * Call on a query's first row; the caller then checks the generation on every row. */
+static Known *known_for(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, const char *scope) {
     Known *c = api->xUserData(fts);
     unsigned int version = 0;
     sqlite3_int64 n_rows = 0, n_tokens = 0;
-    if (!c || !sqlite3_get_autocommit(db))
+    const char *dot = scope ? strchr(scope, '.') : 0;
+    char schema[64];
+    if (!c || !dot || dot == scope || (size_t)(dot - scope) >= sizeof schema || !sqlite3_get_autocommit(db) ||
+        sqlite3_txn_state(db, 0) == SQLITE_TXN_WRITE)
         return 0;
-    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK ||
+    memcpy(schema, scope, (size_t)(dot - scope));
+    schema[dot - scope] = 0;
+    if (sqlite3_file_control(db, schema, SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK ||
         api->xRowCount(fts, &n_rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &n_tokens) != SQLITE_OK)
         return 0;
+    if (!c->scope || strcmp(c->scope, scope) != 0) { /* kept for another table */
+        known_clear(c);
+        c->valid = 0;
+        free(c->scope);
+        c->scope = malloc(strlen(scope) + 1);
+        if (!c->scope)
+            return 0;
+        strcpy(c->scope, scope);
+    }
     if (!c->valid || c->data_version != version || c->n_rows != n_rows || c->n_tokens != n_tokens) {
         known_clear(c);
         c->valid = 1;
@@ -250,6 +274,10 @@ static void rank_free(void *p) {
     free(r);
 }
 
+static int text_or_null(sqlite3_value *v) {
+    return sqlite3_value_type(v) == SQLITE_TEXT || sqlite3_value_type(v) == SQLITE_NULL;
+}
+
 static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *user) {
     (void)api;
     (void)fts;
@@ -288,7 +316,9 @@ static int phrase_hits(const Fts5ExtensionApi *api, Fts5Context *fts, int i, Kno
                        sqlite3_int64 *hits) {
     Counted *slot = 0;
     int rc;
-    if (c && key) {
+    if (c && key && !c->slot)
+        c->slot = calloc(SLOTS, sizeof *c->slot); /* without memory: nothing kept */
+    if (c && key && c->slot) {
         if (c->n_used >= SLOTS / 2)
             counts_clear(c);
         slot = counts_slot(c, key, n);
@@ -321,7 +351,7 @@ static const char *keys_for(const char *keys, int n) {
 
 /* The query's statistics, computed on its first row and kept for the others. */
 static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, int n_text, sqlite3_int64 k,
-                         const char *keys, Rank **out) {
+                         const char *scope, const char *keys, Rank **out) {
     Rank *r = api->xGetAuxdata(fts, 0);
     Known *known;
     sqlite3_int64 n_rows = 0, n_tokens = 0;
@@ -358,8 +388,7 @@ static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 
     r->avgdl = n_rows ? (double)n_tokens / (double)n_rows : 1.0;
     r->min_norm = K1 * (1 - B + B * 1.0 / r->avgdl);
     keys = keys_for(keys, n_text);
-    known = keys ? known_for(api, fts, db) : 0;
-    r->known = known;
+    known = keys ? known_for(api, fts, db, scope) : 0;
     for (i = 0; i < n_text && rc == SQLITE_OK; i++) {
         const char *end = keys ? strchr(keys, '\n') : 0;
         sqlite3_int64 hits = 0;
@@ -369,6 +398,8 @@ static int rank_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 
         idf = log((n_rows - hits + 0.5) / (hits + 0.5));
         r->idf[i] = idf <= 0.0 ? 1e-6 : idf; /* as bm25(): a very common phrase still counts a little */
     }
+    r->known = known;
+    r->known_generation = known ? known->generation : 0; /* after the counts: keeping one may clear */
     if (rc == SQLITE_OK)
         rc = api->xSetAuxdata(fts, r, rank_free); /* frees r itself when it fails */
     else
@@ -389,18 +420,19 @@ static double score_at(const Rank *r, double norm) {
 static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n_args,
                      sqlite3_value **args) {
     Rank *r = 0;
-    int rc, i, bounded, n_columns = n_args - 3, length = 0;
-    if (n_args < 3) {
-        sqlite3_result_error(ctx, "dmp_rank(table, n_text, k, keys, weights...): n_text, k and keys are required",
-                             -1);
+    int rc, i, bounded, n_columns = n_args - 4, length = 0;
+    if (n_args < 4 || !text_or_null(args[2]) || !text_or_null(args[3])) {
+        sqlite3_result_error(ctx, "dmp_rank(table, n_text, k, scope, keys, weights...): n_text, k, scope and keys "
+                             "are required; scope and keys are text or NULL", -1);
         return;
     }
     bounded = 1;
     for (i = 0; i < n_columns; i++)
-        if (sqlite3_value_double(args[3 + i]) < 0.0)
+        if (sqlite3_value_double(args[4 + i]) < 0.0)
             bounded = 0; /* the bound assumes a score that can only grow with a phrase's count */
     rc = rank_of_query(api, fts, sqlite3_context_db_handle(ctx), sqlite3_value_int(args[0]),
-                       bounded ? sqlite3_value_int64(args[1]) : 0, (const char *)sqlite3_value_text(args[2]), &r);
+                       bounded ? sqlite3_value_int64(args[1]) : 0, (const char *)sqlite3_value_text(args[2]),
+                       (const char *)sqlite3_value_text(args[3]), &r);
     if (rc == SQLITE_OK && r->scored_any && api->xRowid(fts) == r->last_rowid) {
         sqlite3_result_double(ctx, r->last_value); /* kept once already */
         return;
@@ -411,7 +443,7 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
         r->freq[i] = 0.0;
         for (rc = api->xPhraseFirst(fts, i, &it, &column, &offset); rc == SQLITE_OK && column >= 0;
              api->xPhraseNext(fts, &it, &column, &offset))
-            r->freq[i] += column < n_columns ? sqlite3_value_double(args[3 + column]) : 1.0;
+            r->freq[i] += column < n_columns ? sqlite3_value_double(args[4 + column]) : 1.0;
     }
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
@@ -432,6 +464,8 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
             return;
         }
     }
+    if (r->known && r->known->generation != r->known_generation)
+        r->known = 0; /* cleared by another statement on this connection: maybe for another state */
     rc = row_length(api, fts, r->known, &length);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
@@ -446,16 +480,17 @@ static void dmp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
     }
 }
 
-/* dmp_row_key(fts_table, sql): an integer of the current row from another table, kept.
+/* dmp_row_key(fts_table, scope, sql): an integer of the current row from another table, kept.
  *
  * sql: a statement whose one parameter is the row's rowid and whose first column is an integer,
  * e.g. "SELECT facet_set FROM search_document WHERE id = ?". The value is NULL when it gives no
- * row (or a NULL). What it gives is kept per connection with what dmp_rank keeps (the same
- * validity), for one sql at a time, so that a count grouped by it, run again while the database is
- * unchanged, reads no other table. */
+ * row (or a NULL). With a scope (as dmp_rank's), what it gives is kept per connection with what
+ * dmp_rank keeps (the same validity), for one sql at a time, so that a count grouped by it, run
+ * again while the database is unchanged, reads no other table. */
 typedef struct {
     sqlite3_stmt *stmt;
     Known *known;
+    unsigned int known_generation;
 } Lookup;
 
 static void lookup_free(void *p) {
@@ -465,8 +500,8 @@ static void lookup_free(void *p) {
 }
 
 /* The query's lookup, prepared on its first row (and what is kept, when it may be used). */
-static int lookup_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, const char *sql,
-                           Lookup **out) {
+static int lookup_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, const char *scope,
+                           const char *sql, Lookup **out) {
     Lookup *l = api->xGetAuxdata(fts, 0);
     int rc;
     if (l) {
@@ -483,9 +518,10 @@ static int lookup_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite
         lookup_free(l);
         return rc;
     }
-    l->known = known_for(api, fts, db);
+    l->known = known_for(api, fts, db, scope);
     if (l->known && (!l->known->row_keys_sql || strcmp(l->known->row_keys_sql, sql) != 0)) {
         rowmap_clear(&l->known->row_keys); /* kept for another statement */
+        l->known->generation++;
         free(l->known->row_keys_sql);
         l->known->row_keys_sql = malloc(strlen(sql) + 1);
         if (l->known->row_keys_sql)
@@ -493,6 +529,7 @@ static int lookup_of_query(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite
         else
             l->known = 0;
     }
+    l->known_generation = l->known ? l->known->generation : 0;
     rc = api->xSetAuxdata(fts, l, lookup_free); /* frees l itself when it fails */
     if (rc == SQLITE_OK)
         *out = l;
@@ -504,20 +541,30 @@ static void dmp_row_key(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_c
     Lookup *l = 0;
     sqlite3_int64 rowid = api->xRowid(fts), value;
     int rc;
-    if (n_args != 1) {
-        sqlite3_result_error(ctx, "dmp_row_key(table, sql): sql is required", -1);
+    sqlite3 *db = sqlite3_context_db_handle(ctx);
+    if (n_args != 2 || !text_or_null(args[0]) || sqlite3_value_type(args[1]) != SQLITE_TEXT) {
+        sqlite3_result_error(ctx, "dmp_row_key(table, scope, sql): scope (text or NULL) and sql are required", -1);
         return;
     }
-    rc = lookup_of_query(api, fts, sqlite3_context_db_handle(ctx), (const char *)sqlite3_value_text(args[0]), &l);
+    rc = lookup_of_query(api, fts, db, (const char *)sqlite3_value_text(args[0]),
+                         (const char *)sqlite3_value_text(args[1]), &l);
     if (rc != SQLITE_OK) {
+        sqlite3_result_error(ctx, sqlite3_errmsg(db), -1); /* e.g. the sql does not prepare: say why */
         sqlite3_result_error_code(ctx, rc);
         return;
     }
+    if (l->known && l->known->generation != l->known_generation)
+        l->known = 0; /* cleared by another statement on this connection: maybe for another state */
     if (l->known && rowmap_get(&l->known->row_keys, rowid, &value)) {
         sqlite3_result_int64(ctx, value);
         return;
     }
-    sqlite3_bind_int64(l->stmt, 1, rowid);
+    rc = sqlite3_bind_int64(l->stmt, 1, rowid);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
     rc = sqlite3_step(l->stmt);
     if (rc == SQLITE_ROW && sqlite3_column_type(l->stmt, 0) != SQLITE_NULL) {
         value = sqlite3_column_int64(l->stmt, 0);

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from dmp_registry.core.db import db
 from dmp_registry.core.identity import system_identity
-from dmp_registry.search.analysis import terms
+from dmp_registry.search.analysis import terms, terms_text
 from dmp_registry.search.facets import filter_token
 from dmp_registry.search.query import SearchRequest
 from dmp_registry.search.service import search
@@ -51,3 +51,11 @@ def test_a_prefix_finds_only_documents_whose_text_has_a_word_starting_with_it(dr
     """"r*" would reach every r_… token without the prefix phrase's column filter."""
     expected = sum(any(t.startswith(prefix) for t in ts) for ts in _texts())
     assert search(system_identity, SearchRequest(q=prefix + "*"))["total"] == expected
+
+
+@pytest.mark.parametrize("text_", ["r_public", "f_f467bd396cafb4341de5b", "__x__", "snake_case_name", "r_", "_r",
+                                   "Ærø_museum r_staff"])
+def test_text_terms_never_hold_the_mark(text_):
+    """The marks keep permission tokens apart only because no text term holds "_" (analysis._WORD)."""
+    assert "_" not in terms_text([text_])
+    assert all("_" not in t for t in terms(text_))

@@ -79,7 +79,7 @@ def _page(fts, rank: str, match: str, n_text: int, limit: int, offset: int, keys
                         "keys": keys}).fetchall()
 
 
-NATIVE = f"dmp_rank(t, :n_text, :k, :keys, {WEIGHTS})"
+NATIVE = f"dmp_rank(t, :n_text, :k, 'main.t', :keys, {WEIGHTS})"
 
 
 def _assert_same_page(got, expected, match):
@@ -102,7 +102,7 @@ def test_rows_off_the_page_are_bounded_not_scored(fts):
     (their bound), never a better one: that is what keeps them off the page. Many are bounded."""
     bounded = 0
     for match, n_text in _queries(40):
-        everything = fts.execute(f"SELECT rowid, dmp_rank(t, :n_text, 25, NULL, {WEIGHTS}) AS r FROM t "
+        everything = fts.execute(f"SELECT rowid, dmp_rank(t, :n_text, 25, NULL, NULL, {WEIGHTS}) AS r FROM t "
                                  "WHERE t MATCH :m", {"m": match, "n_text": n_text}).fetchall()
         exact = dict(fts.execute(f"SELECT rowid, bm25(t, {WEIGHTS}) FROM t WHERE t MATCH :m", {"m": match}).fetchall())
         for rowid, value in everything:
@@ -118,8 +118,8 @@ def test_a_second_call_for_the_same_row_repeats_the_first(fts):
     (it would raise the bar and bound rows that belong on the page)."""
     for match, n_text in _queries(30):
         expected = _page(fts, f"bm25(t, {WEIGHTS})", match, n_text, 5, 0)
-        got = fts.execute(f"SELECT rowid, dmp_rank(t, :n, 5, NULL, {WEIGHTS}) AS r, "
-                          f"dmp_rank(t, :n, 5, NULL, {WEIGHTS}) AS again FROM t WHERE t MATCH :m ORDER BY r LIMIT 5",
+        got = fts.execute(f"SELECT rowid, dmp_rank(t, :n, 5, NULL, NULL, {WEIGHTS}) AS r, "
+                          f"dmp_rank(t, :n, 5, NULL, NULL, {WEIGHTS}) AS again FROM t WHERE t MATCH :m ORDER BY r LIMIT 5",
                           {"m": match, "n": n_text}).fetchall()
         assert [r for r, _, _ in got] == [r for r, _ in expected], match
         assert [a for _, a, _ in got] == [b for _, _, b in got]
@@ -206,9 +206,82 @@ def test_counts_are_not_kept_inside_a_transaction(writable):
     _same_as_bm25(connection, "w4")  # and as it was again
 
 
+# ---- what is kept belongs to one table in one state ---------------------------------------------
+def _exact(connection, table: str, word: str, scope: str) -> None:
+    """Every row's dmp_rank (k = 0: all exact) equals bm25(), with what is kept for `scope`."""
+    got = connection.execute(f"SELECT rowid, dmp_rank({table}, 1, 0, ?, ?) FROM {table} WHERE {table} MATCH ? "
+                             "ORDER BY rowid", (scope, f'"{word}"', f'"{word}"')).fetchall()
+    expected = connection.execute(f"SELECT rowid, bm25({table}) FROM {table} WHERE {table} MATCH ? ORDER BY rowid",
+                                  (f'"{word}"',)).fetchall()
+    _assert_same_page(got, expected, table)
+
+
+def test_two_tables_of_the_same_size_keep_their_own_lengths_and_counts():
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    for table in ("a", "b"):
+        connection.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(x)")
+    # the same row and token counts, other lengths and other counts of "w"
+    connection.executemany("INSERT INTO a(rowid, x) VALUES (?, ?)", [(1, "w one two three"), (2, "w"), (3, "z")])
+    connection.executemany("INSERT INTO b(rowid, x) VALUES (?, ?)", [(1, "w"), (2, "z one two three"), (3, "z")])
+    for table in ("a", "b", "a", "b"):
+        _exact(connection, table, "w", f"main.{table}")
+
+
+def test_a_table_in_an_attached_database_is_kept_by_its_own_data_version(tmp_path):
+    connection = sqlite3.connect(tmp_path / "main.sqlite", isolation_level=None)
+    connection.execute("ATTACH ? AS other", (str(tmp_path / "other.sqlite"),))
+    connection.execute("CREATE VIRTUAL TABLE other.t USING fts5(x)")
+    connection.executemany("INSERT INTO other.t(rowid, x) VALUES (?, ?)", [(1, "w one two"), (2, "z"), (3, "q")])
+    _exact(connection, "t", "w", "other.t")
+    connection.execute("UPDATE other.t SET x = 'w' WHERE rowid = 1")  # same row and token counts...
+    connection.execute("UPDATE other.t SET x = 'w one two' WHERE rowid = 2")  # ...but "w" moved on
+    _exact(connection, "t", "w", "other.t")
+
+
+@pytest.mark.parametrize("journal", ["delete", "wal"])
+def test_nothing_is_kept_while_a_write_is_under_way(tmp_path, journal):
+    """An UPDATE … RETURNING being stepped has applied its changes but not committed them, with
+    autocommit still on; a search meanwhile must neither use nor keep counts for that state."""
+    connection = sqlite3.connect(tmp_path / "db.sqlite", isolation_level=None)
+    connection.execute(f"PRAGMA journal_mode = {journal}")
+    connection.execute("CREATE TABLE doc (id INTEGER PRIMARY KEY, x TEXT)")  # RETURNING: not on a virtual table
+    connection.execute("CREATE VIRTUAL TABLE t USING fts5(x, content='doc', content_rowid='id')")
+    connection.execute("CREATE TRIGGER doc_ai AFTER INSERT ON doc BEGIN INSERT INTO t(rowid, x) VALUES (new.id, new.x); END")
+    connection.execute("CREATE TRIGGER doc_au AFTER UPDATE ON doc BEGIN "
+                       "INSERT INTO t(t, rowid, x) VALUES ('delete', old.id, old.x); "
+                       "INSERT INTO t(rowid, x) VALUES (new.id, new.x); END")
+    connection.executemany("INSERT INTO doc(id, x) VALUES (?, ?)", [(1, "w one"), (2, "w z two"), (3, "q")])
+    _exact(connection, "t", "w", "main.t")
+    # row 1 one token shorter, row 2 one longer: the table's counts stay, only the lengths change
+    writing = connection.execute("UPDATE doc SET x = CASE id WHEN 1 THEN 'w' ELSE 'w z two x' END "
+                                 "WHERE id IN (1, 2) RETURNING id")
+    _exact(connection, "t", "w", "main.t")  # its own uncommitted state
+    connection.set_progress_handler(lambda: 1, 1)  # the writer is interrupted: its changes roll back
+    with pytest.raises(sqlite3.OperationalError):
+        writing.fetchall()
+    connection.set_progress_handler(None, 0)
+    _exact(connection, "t", "w", "main.t")
+
+
+def test_a_statement_stops_using_what_another_cleared():
+    """A search stepped lazily while another, on another table, resets what the connection keeps."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    connection.execute("CREATE VIRTUAL TABLE a USING fts5(x)")
+    connection.execute("CREATE VIRTUAL TABLE b USING fts5(x)")
+    connection.executemany("INSERT INTO a(rowid, x) VALUES (?, ?)", [(i, "w " + "pad " * (i % 7)) for i in range(1, 201)])
+    connection.executemany("INSERT INTO b(rowid, x) VALUES (?, ?)", [(i, "w " + "q " * (i % 3)) for i in range(1, 201)])
+    lazy = connection.execute("SELECT rowid, dmp_rank(a, 1, 0, 'main.a', '\"w\"') FROM a WHERE a MATCH 'w'")
+    first = [lazy.fetchone()]
+    _exact(connection, "b", "w", "main.b")  # b's lengths kept now
+    rest = sorted(first + lazy.fetchall())
+    _assert_same_page(rest, connection.execute("SELECT rowid, bm25(a) FROM a WHERE a MATCH 'w' ORDER BY rowid").fetchall(),
+                      "a")
+    _exact(connection, "b", "w", "main.b")
+
+
 # ---- dmp_row_key: a row's integer from another table, kept -------------------------------------
 KEY_OF = "SELECT k FROM keys WHERE id = ?"
-COUNT_BY_KEY = ("SELECT k, count(*) FROM (SELECT dmp_row_key(t, :sql) AS k FROM t WHERE t MATCH :m LIMIT -1) "
+COUNT_BY_KEY = ("SELECT k, count(*) FROM (SELECT dmp_row_key(t, 'main.t', :sql) AS k FROM t WHERE t MATCH :m LIMIT -1) "
                 "WHERE k IS NOT NULL GROUP BY k ORDER BY k")
 COUNT_BY_JOIN = ("SELECT keys.k, count(*) FROM t JOIN keys ON keys.id = t.rowid WHERE t MATCH :m "
                  "GROUP BY keys.k ORDER BY keys.k")
@@ -244,6 +317,24 @@ def test_a_key_changed_elsewhere_is_read_again(keyed):
     assert _counts(connection) != before
 
 
+def test_a_row_key_statement_stepped_while_another_keeps_other_keys(keyed):
+    connection, _ = keyed
+    lazy = connection.execute("SELECT dmp_row_key(t, 'main.t', ?) FROM t WHERE t MATCH 'w4'", (KEY_OF,))
+    first = [lazy.fetchone()]
+    _counts(connection, sql="SELECT other FROM keys WHERE id = ?")
+    got = [k for (k,) in first + lazy.fetchall()]
+    expected = [k for (k,) in connection.execute("SELECT keys.k FROM t LEFT JOIN keys ON keys.id = t.rowid "
+                                                 "WHERE t MATCH 'w4'")]
+    assert got == expected
+
+
+def test_a_row_key_statement_that_does_not_prepare_says_why(keyed):
+    connection, _ = keyed
+    with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
+        connection.execute("SELECT dmp_row_key(t, 'main.t', 'SELECT k FROM no_such_table WHERE id = ?') "
+                           "FROM t WHERE t MATCH 'w4'").fetchall()
+
+
 def test_keys_kept_for_one_statement_are_not_given_for_another(keyed):
     connection, _ = keyed
     by_k = _counts(connection)
@@ -258,7 +349,7 @@ def test_a_library_built_from_another_version_is_not_used(monkeypatch):
 
 def test_a_negative_weight_scores_every_row_exactly(fts):
     match, n_text = _queries(1)[0]
-    got = fts.execute("SELECT rowid, dmp_rank(t, :n, 5, NULL, 10.0, -1.0, 0.0, 0.0) FROM t WHERE t MATCH :m ORDER BY rowid",
+    got = fts.execute("SELECT rowid, dmp_rank(t, :n, 5, NULL, NULL, 10.0, -1.0, 0.0, 0.0) FROM t WHERE t MATCH :m ORDER BY rowid",
                       {"m": match, "n": n_text}).fetchall()
     exact = fts.execute("SELECT rowid, bm25(t, 10.0, -1.0, 0.0, 0.0) FROM t WHERE t MATCH :m ORDER BY rowid",
                         {"m": match}).fetchall()

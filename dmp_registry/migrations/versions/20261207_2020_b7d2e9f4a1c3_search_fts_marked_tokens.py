@@ -69,7 +69,7 @@ def downgrade():
     if op.get_bind().dialect.name != "sqlite":
         return
     _drop_fts()
-    for name in _MARKED:
+    for name in _MARKED:  # ALTER TABLE … DROP COLUMN: SQLite 3.35 or later
         op.execute(f"ALTER TABLE search_document DROP COLUMN {name}")
     for statement in PLAIN_FTS:
         op.execute(statement)
