@@ -14,7 +14,7 @@ from functools import lru_cache
 _SPECIAL_PAIRS = (("æ", "ae"), ("ø", "o"), ("å", "a"), ("ß", "ss"), ("đ", "d"), ("ð", "d"), ("þ", "th"), ("ł", "l"))
 # No underscores: FTS5 and tsquery split on them, and the FTS index marks permission and facet
 # tokens with one (r_public, f_…: search/fallback.py), which no text term may then hold.
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 # Longest first; a suffix is removed only when at least three letters remain.
 _SUFFIXES = tuple(sorted((
     "hetene", "heten", "heter", "endes", "ende", "ene", "ane", "ers", "ies", "ing", "ings", "ets", "ens",
@@ -66,7 +66,7 @@ def term(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded words (no stemming), for highlighting and query parsing."""
-    return _WORD.findall(fold(text))
+    return WORD.findall(fold(text))
 
 
 def terms(text: str) -> list[str]:
@@ -85,7 +85,7 @@ def terms_text(texts) -> str:
     """Space-joined terms of several strings, as terms_of gives for them, in one pass: folding is
     per character and words never span the joining space, so one fold and one regex scan of the
     joined text give the same terms as one per string (the cost of indexing is per call)."""
-    return " ".join(map(stem, _WORD.findall(fold(" ".join(texts)))))
+    return " ".join(map(stem, WORD.findall(fold(" ".join(texts)))))
 
 
 def terms_of(*texts) -> str:

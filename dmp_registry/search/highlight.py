@@ -7,9 +7,7 @@ import re
 
 from markupsafe import escape
 
-from .analysis import fold, term
-
-_WORD = re.compile(r"[^\W_]+")
+from .analysis import WORD, fold, term
 
 
 class _Matcher:
@@ -31,11 +29,11 @@ class _Matcher:
         """(start, end) of each matching word."""
         if text.isascii():  # folded = lower-cased, at the same positions: look only where a term starts a word
             starts = (m.start() for m in self.word_starts.finditer(text.lower()))
-            return [w.span() for s in starts if (w := _WORD.match(text, s)) and self(w.group())]
+            return [w.span() for s in starts if (w := WORD.match(text, s)) and self(w.group())]
         folded = fold(text)
         if not any(n in folded for n in self.needles):
             return []
-        return [w.span() for w in _WORD.finditer(text) if self(w.group())]
+        return [w.span() for w in WORD.finditer(text) if self(w.group())]
 
 
 def mark(text: str, hit: _Matcher, fragment: int | None = None) -> str | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 from dmp_registry.search.analysis import term
-from dmp_registry.search.highlight import _Matcher, _WORD, highlighter
+from dmp_registry.search.analysis import WORD
+from dmp_registry.search.highlight import _Matcher, highlighter
 from dmp_registry.search.query import parse
 
 TEXTS = [
@@ -17,7 +18,7 @@ TEXTS = [
 
 
 def _full_scan(hit, text):
-    return [w.span() for w in _WORD.finditer(text) if hit(w.group())]
+    return [w.span() for w in WORD.finditer(text) if hit(w.group())]
 
 
 def test_the_short_cuts_find_what_the_full_scan_finds():
@@ -25,7 +26,7 @@ def test_the_short_cuts_find_what_the_full_scan_finds():
     rnd = random.Random(3)
     checked = 0
     for text in TEXTS:
-        for word in _WORD.findall(text):
+        for word in WORD.findall(text):
             t = term(word)
             for clause in parse(word) + parse(t[: rnd.randint(1, len(t))] + "*"):
                 hit = _Matcher([clause])

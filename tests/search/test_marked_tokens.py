@@ -56,6 +56,6 @@ def test_a_prefix_finds_only_documents_whose_text_has_a_word_starting_with_it(dr
 @pytest.mark.parametrize("text_", ["r_public", "f_f467bd396cafb4341de5b", "__x__", "snake_case_name", "r_", "_r",
                                    "Ærø_museum r_staff"])
 def test_text_terms_never_hold_the_mark(text_):
-    """The marks keep permission tokens apart only because no text term holds "_" (analysis._WORD)."""
+    """The marks keep permission tokens apart only because no text term holds "_" (analysis.WORD)."""
     assert "_" not in terms_text([text_])
     assert all("_" not in t for t in terms(text_))
