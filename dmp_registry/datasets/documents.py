@@ -270,10 +270,10 @@ def datasets_of_concepts(uris: list[str]):
 
 
 SEARCH_TYPES = [
-    SearchType("dataset", Dataset, "datasets-v2.json", load_datasets, dataset_document, identity_tokens,
+    SearchType("dataset", Dataset, "datasets-v3.json", load_datasets, dataset_document, identity_tokens,
                dataset_dependents, label={"nb": "Datasett", "en": "Dataset"},
                page=lambda hit: url_for("dataset_pages.detail", dataset_id=hit["id"])),
-    SearchType("distribution", Distribution, "distributions-v2.json", load_distributions, distribution_document,
+    SearchType("distribution", Distribution, "distributions-v3.json", load_distributions, distribution_document,
                identity_tokens, label={"nb": "Distribusjon", "en": "Distribution"},
                page=lambda hit: url_for("dataset_pages.detail", dataset_id=hit["dataset"]["id"])),
 ]

@@ -94,7 +94,7 @@ def flows_of_people(ids: list[str]):
 
 
 SEARCH_TYPES = [
-    SearchType("flow", DataFlow, "flows-v2.json", load_flows, flow_document, identity_tokens,
+    SearchType("flow", DataFlow, "flows-v3.json", load_flows, flow_document, identity_tokens,
                label={"nb": "Dataflyt", "en": "Data flow"},
                page=lambda hit: url_for("portfolio_pages.flows_detail", record_id=hit["id"])),
 ]

@@ -88,7 +88,7 @@ def plans_of_projects(ids: list[str]):
 
 
 SEARCH_TYPES = [
-    SearchType("plan", Plan, "plans-v2.json", load_plans, plan_document, plan_reader_tokens,
+    SearchType("plan", Plan, "plans-v3.json", load_plans, plan_document, plan_reader_tokens,
                label={"nb": "Datahåndteringsplan", "en": "Data management plan"},
                page=lambda hit: url_for("plan_pages.view", plan_id=hit["id"])),
 ]

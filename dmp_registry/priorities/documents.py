@@ -82,7 +82,7 @@ def assessments_of_datasets(ids: list[str]):
 
 
 SEARCH_TYPES = [
-    SearchType("assessment", Assessment, "assessments-v2.json", load_assessments, assessment_document,
+    SearchType("assessment", Assessment, "assessments-v3.json", load_assessments, assessment_document,
                identity_tokens, label={"nb": "Vurdering", "en": "Assessment"},
                suggests=False),  # autocomplete offers the dataset's title once, from the dataset
 ]

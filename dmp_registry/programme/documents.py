@@ -88,10 +88,10 @@ def activities_of_units(ids: list[str]):
 
 
 SEARCH_TYPES = [
-    SearchType("activity", Activity, "activities-v2.json", load_activities, activity_document, identity_tokens,
+    SearchType("activity", Activity, "activities-v3.json", load_activities, activity_document, identity_tokens,
                label={"nb": "Aktivitet", "en": "Activity"},
                page=lambda hit: url_for("programme_pages.activities_detail", record_id=hit["id"])),
-    SearchType("status_report", StatusReport, "status-reports-v2.json", load_reports, report_document, identity_tokens,
+    SearchType("status_report", StatusReport, "status-reports-v3.json", load_reports, report_document, identity_tokens,
                label={"nb": "Statusrapport", "en": "Status report"},
                page=lambda hit: url_for("programme_pages.report_view", report_id=hit["id"])),
 ]

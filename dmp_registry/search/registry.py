@@ -20,7 +20,7 @@ Key = tuple[str, str]  # (entity type, id as text)
 class SearchType:
     name: str                                   # record_type in documents, facets and the API
     model: type
-    mapping: str                                # file in mappings/elasticsearch/, e.g. datasets-v2.json
+    mapping: str                                # file in mappings/elasticsearch/, e.g. datasets-v3.json
     load: Callable[[list], list]                # ids → objects, eagerly loaded for to_document
     to_document: Callable[[object], dict]
     reader_tokens: Callable[[object], list[str]]  # identity → tokens matched against doc["readers"]
@@ -31,7 +31,7 @@ class SearchType:
 
     @property
     def index(self) -> str:
-        """Alias stem: `datasets-v2.json` → `datasets`."""
+        """Alias stem: `datasets-v3.json` → `datasets`."""
         return self.mapping.rsplit("-v", 1)[0]
 
     @property

@@ -85,7 +85,7 @@ def systems_of_concepts(uris: list[str]):
 
 
 SEARCH_TYPES = [
-    SearchType("system", ItSystem, "systems-v2.json", load_systems, system_document, identity_tokens,
+    SearchType("system", ItSystem, "systems-v3.json", load_systems, system_document, identity_tokens,
                system_dependents, label={"nb": "IT-system", "en": "IT system"},
                page=lambda hit: url_for("portfolio_pages.systems_detail", record_id=hit["id"])),
 ]

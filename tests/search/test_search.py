@@ -65,6 +65,20 @@ def test_highlight_marks_stemmed_and_folded_matches(client, indexed_corpus, cura
     assert any("<mark>fugler</mark>" in fragment for fragment in birds)
 
 
+@pytest.mark.parametrize("q,expected", [
+    ("bird", {"title": ["Breeding <mark>birds</mark> on Dovrefjell"],
+              "description": ["Counts of nesting <mark>birds</mark> in the mountains."]}),
+    ("dovre*", {"title": ["Hekkende fugler på <mark>Dovrefjell</mark>", "Breeding birds on <mark>Dovrefjell</mark>"]}),
+    ("fugl", {"title": ["Hekkende <mark>fugler</mark> på Dovrefjell"],
+              "description": ["Registrering av <mark>fugl</mark> i fjellet, med tellinger fra 1990 til 2020."]}),
+])
+def test_both_engines_mark_the_same_words(client, indexed_corpus, curator_headers, engine, q, expected):
+    """Each engine's hits are marked by search/highlight.py: the same marks, every language's text."""
+    [item] = [i for i in get(client, curator_headers, q=q, record_type="dataset")["items"]
+              if i["id"] == str(indexed_corpus["birds"].id)]
+    assert item["highlight"] == expected
+
+
 def test_sort_and_paging(client, indexed_corpus, curator_headers, engine):
     first = get(client, curator_headers, sort="title", per_page=2, page=1, record_type="dataset")
     second = get(client, curator_headers, sort="title", per_page=2, page=2, record_type="dataset")
