@@ -11,6 +11,16 @@ from markupsafe import escape
 
 from .analysis import WORD, fold, term
 
+_HTML_SPECIAL = re.compile(r"[&<>\"']")  # what markupsafe.escape replaces; most texts hold none
+
+
+def _escaped(text: str) -> str:
+    return str(escape(text))
+
+
+def _as_is(text: str) -> str:
+    return text
+
 
 class _Matcher:
     """Which words of a text match the query's terms. A matching word, folded, starts with a query
@@ -48,13 +58,14 @@ def mark(text: str, hit: _Matcher, fragment: int | None = None) -> str | None:
     if fragment and len(text) > fragment:
         start = max(0, spans[0][0] - fragment // 3)
         end = min(len(text), start + fragment)
+    html = _escaped if _HTML_SPECIAL.search(text, start, end) else _as_is
     out, pos = [], start
     for s, e in spans:
         if s < start or e > end:
             continue
-        out += [str(escape(text[pos:s])), "<mark>", str(escape(text[s:e])), "</mark>"]
+        out += [html(text[pos:s]), "<mark>", html(text[s:e]), "</mark>"]
         pos = e
-    out.append(str(escape(text[pos:end])))
+    out.append(html(text[pos:end]))
     return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
 
 

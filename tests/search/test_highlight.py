@@ -41,3 +41,13 @@ def test_stemmed_and_folded_words_are_marked():
     doc = {"title": {"nb": "Fugler i Tromsø", "en": "Birds of Tromso"}, "description": {"nb": "Ingen treff her"}}
     assert highlighter(parse("fugl tromso"))(doc) == {
         "title": ["<mark>Fugler</mark> i <mark>Tromsø</mark>", "Birds of <mark>Tromso</mark>"]}
+
+
+def test_marked_text_is_html_escaped_around_and_inside_the_marks():
+    doc = {"title": {"en": "Birds <script>alert('x')</script> & \"fugl\"", "nb": "Fugl & <b>fugl</b>"},
+           "description": {"en": "A long text about birds " + "and more " * 40 + "<i>", "nb": "fugl<fugl>fugl"}}
+    assert highlighter(parse("fugl bird"))(doc) == {
+        "title": ["<mark>Birds</mark> &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;<mark>fugl</mark>&#34;",
+                  "<mark>Fugl</mark> &amp; &lt;b&gt;<mark>fugl</mark>&lt;/b&gt;"],
+        "description": ["A long text about <mark>birds</mark> " + ("and more " * 40)[:160 - 24] + "…",
+                        "<mark>fugl</mark>&lt;<mark>fugl</mark>&gt;<mark>fugl</mark>"]}
