@@ -205,10 +205,12 @@ def main() -> None:
     parser.add_argument("--corpus", choices=("zipf", "narrow"), default="zipf",
                         help="text of the generated records and the queries (see scripts/bench/corpus.py)")
     parser.add_argument("--es", default=os.environ.get("ELASTICSEARCH_URL"))
-    parser.add_argument("--es-warmup", type=int, default=3000,
-                        help="queries sent to Elasticsearch before timing: a JVM started minutes before "
-                             "is still compiling its search code (p50 14.9 ms after 300 warm-ups, 7–8 ms "
-                             "on a node warm from earlier runs)")
+    parser.add_argument("--es-warmup", type=int, default=15000,
+                        help="queries sent to Elasticsearch before timing each kind: a JVM started minutes "
+                             "before is still compiling its search code. Measured on a fresh node (Zipf, "
+                             "2026-12-07), p50 in Flask after 300 / 1,000 / 3,000 / 6,000 / 9,000 / 12,000 / "
+                             "15,000 warm-ups: 8.3 / 6.1 / 5.0 / 4.9 / 4.6 / 4.4 / 4.2 ms, then 4.4–4.7 ms "
+                             "up to 57,000")
     parser.add_argument("--db", type=Path, help="keep the SQLite database here; an existing one is reused "
                                                 "as it is (no generation, no embedded reindex unless --reindex)")
     parser.add_argument("--reindex", action="store_true",
