@@ -91,9 +91,9 @@ def _bulk_load(es, st: SearchType, new_index: str, progress) -> int:
 def _merge(es, index: str) -> None:
     """One segment before the index serves: term lookups and the facets' global ordinals are
     per-segment work, paid on every search (Elasticsearch's own time p50 10 → 5 ms at 112,000
-    documents, when it still highlighted). Later writes add small segments that Elasticsearch merges as usual. A
-    merge that times out (it goes on in the cluster) or meets a busy cluster is not a failed
-    rebuild: the index is complete, only slower until merged."""
+    documents, when it still highlighted). Later writes add small segments that Elasticsearch
+    merges as usual. A merge that times out (it goes on in the cluster) or meets a busy cluster is
+    not a failed rebuild: the index is complete, only slower until merged."""
     try:
         es.indices.forcemerge(index=index, max_num_segments=1)
     except Exception as exc:
