@@ -207,10 +207,10 @@ def main() -> None:
     parser.add_argument("--es", default=os.environ.get("ELASTICSEARCH_URL"))
     parser.add_argument("--es-warmup", type=int, default=15000,
                         help="queries sent to Elasticsearch before timing each kind: a JVM started minutes "
-                             "before is still compiling its search code. Measured on a fresh node (Zipf, "
-                             "2026-12-07), p50 in Flask after 300 / 1,000 / 3,000 / 6,000 / 9,000 / 12,000 / "
-                             "15,000 warm-ups: 8.3 / 6.1 / 5.0 / 4.9 / 4.6 / 4.4 / 4.2 ms, then 4.4–4.7 ms "
-                             "up to 57,000")
+                             "before is still compiling its search code. On a fresh node (Zipf, 2026-12-07) "
+                             "its CPU per query fell from 14 ms in the first 2,000 queries to 4.5-5 ms after "
+                             "~10,000 and stayed there; p50 in Flask still varies by up to 2.5 ms between "
+                             "blocks of 300 queries and between nodes (docs/benchmarks.md)")
     parser.add_argument("--db", type=Path, help="keep the SQLite database here; an existing one is reused "
                                                 "as it is (no generation, no embedded reindex unless --reindex)")
     parser.add_argument("--reindex", action="store_true",
