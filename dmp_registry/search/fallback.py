@@ -23,7 +23,7 @@ from .facets import FACETS, filter_token
 from . import native
 from .highlight import highlighter
 from .query import SearchRequest, item, parse, result
-from .registry import search_types
+from .registry import reader_groups, search_types
 
 log = logging.getLogger(__name__)
 
@@ -42,21 +42,6 @@ _PG_RANK = ("ts_rank(setweight(to_tsvector('simple'::regconfig, d.title_terms), 
             "setweight(to_tsvector('simple'::regconfig, d.body_terms), 'D'), to_tsquery('simple', :t))")
 _ORDER = {"title": "d.title_sort, d.id", "-title": "d.title_sort DESC, d.id",
           "updated": "d.updated_at, d.id", "-updated": "d.updated_at DESC, d.id"}
-
-
-def _reader_groups(identity, suggesting: bool = False) -> list[tuple[list[str], list[str]]]:
-    """[(record types, reader tokens)]: types sharing a permission rule share a group. A group that
-    holds every record type comes with no types: its type condition would match every document and
-    only cost time (FTS5's bm25 reads the whole posting list of each term in the query)."""
-    groups = defaultdict(list)
-    everything = search_types()
-    for st in everything.values():
-        if suggesting and not st.suggests:
-            continue
-        groups[tuple(st.reader_tokens(identity))].append(st.name)
-    if len(groups) == 1 and len(next(iter(groups.values()))) == len(everything):
-        return [([], list(next(iter(groups))))]
-    return [(names, list(tokens)) for tokens, names in groups.items()]
 
 
 # The FTS5 index holds permission and facet tokens marked with these (generated columns
@@ -84,7 +69,7 @@ class _Sqlite:
                 phrase = f"({_TEXT_COLUMNS} : {phrase})"
             phrases.append(phrase)
         parts += phrases
-        groups = [self._group(names, tokens) for names, tokens in _reader_groups(identity, suggesting=suggesting)]
+        groups = [self._group(names, tokens) for names, tokens in reader_groups(identity, suggesting=suggesting)]
         parts.append("(" + " OR ".join(groups) + ")")
         for name, values in filters.items():
             parts.append(_any_of(_FILTER, (filter_token(name, v) for v in values)))
@@ -247,7 +232,7 @@ class _Postgres:
             column = "to_tsvector('simple'::regconfig, d.title_terms)" if suggesting else _PG_DOC
             conditions.append(f"{column} @@ to_tsquery('simple', :t)")
         groups = []
-        for i, (names, tokens) in enumerate(_reader_groups(identity, suggesting=suggesting)):
+        for i, (names, tokens) in enumerate(reader_groups(identity, suggesting=suggesting)):
             params[f"r{i}"] = " | ".join(tokens)
             readers = f"to_tsvector('simple'::regconfig, d.readers) @@ to_tsquery('simple', :r{i})"
             if not names:

@@ -7,6 +7,7 @@ under `mappings/elasticsearch/`, and add the area to `AREAS`. Nothing else in se
 from __future__ import annotations
 
 import importlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -84,3 +85,19 @@ def search_types() -> dict[str, SearchType]:
 
 def search_type(name: str) -> SearchType:
     return registry().types[name]
+
+
+def reader_groups(identity, suggesting: bool = False) -> list[tuple[list[str], list[str]]]:
+    """[(record types, reader tokens)] for both engines' permission conditions: types sharing a
+    permission rule share a group. A group that holds every record type comes with no types: its
+    type condition would match every document and only cost time (FTS5's bm25 reads the whole
+    posting list of each term in the query; Elasticsearch evaluates it on every shard)."""
+    groups = defaultdict(list)
+    everything = search_types()
+    for st in everything.values():
+        if suggesting and not st.suggests:
+            continue
+        groups[tuple(st.reader_tokens(identity))].append(st.name)
+    if len(groups) == 1 and len(next(iter(groups.values()))) == len(everything):
+        return [([], list(next(iter(groups))))]
+    return [(names, list(tokens)) for tokens, names in groups.items()]

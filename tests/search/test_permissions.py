@@ -80,17 +80,17 @@ def test_readers_who_may_see_it_get_highlights(client, indexed_corpus, curator, 
 @pytest.mark.parametrize("suggesting", [False, True])
 @pytest.mark.parametrize("roles", [None, frozenset({"researcher"}), frozenset({"curator"})])
 def test_reader_groups_cover_each_type_with_its_own_rule(app, roles, suggesting):
-    """The embedded query's permission groups: every searchable type under exactly its own reader
+    """Both engines' permission groups: every searchable type under exactly its own reader
     tokens; a group without types only when one rule covers every type (it then needs no type
     condition), never when suggesting leaves a type out."""
-    from dmp_registry.search.fallback import _reader_groups
+    from dmp_registry.search.registry import reader_groups
     from dmp_registry.search.registry import search_types
 
     import uuid
 
     identity = anonymous_identity if roles is None else Identity(user_id=uuid.uuid4(), roles=roles, name="someone")
     wanted = {st.name: st.reader_tokens(identity) for st in search_types().values() if st.suggests or not suggesting}
-    groups = _reader_groups(identity, suggesting=suggesting)
+    groups = reader_groups(identity, suggesting=suggesting)
     covered = {}
     for names, tokens in groups:
         for name in names or [st.name for st in search_types().values()]:
@@ -99,3 +99,23 @@ def test_reader_groups_cover_each_type_with_its_own_rule(app, roles, suggesting)
     assert covered == wanted
     if not suggesting and len({tuple(t) for t in wanted.values()}) == 1:
         assert groups == [([], list(next(iter(wanted.values()))))]
+
+
+@pytest.mark.parametrize("suggesting", [False, True])
+@pytest.mark.parametrize("roles", [None, frozenset(), frozenset({"researcher"}), frozenset({"curator"})])
+def test_elasticsearch_permission_filter_is_one_condition_per_reader_group(app, roles, suggesting):
+    """Each group's reader tokens, under its types' names unless the group is every type (the
+    token sets of today's types never overlap wrongly, so the hit tests above would not notice a
+    group losing its types)."""
+    import uuid
+
+    from dmp_registry.search.es_search import permission_filter
+    from dmp_registry.search.registry import reader_groups
+
+    identity = anonymous_identity if roles is None else Identity(user_id=uuid.uuid4(), roles=roles, name="someone")
+    query = permission_filter(identity, suggesting=suggesting)
+    clauses = query["bool"]["should"] if "should" in query.get("bool", {}) else [query]
+    found = [(c["bool"]["filter"][0]["terms"]["record_type"], c["bool"]["filter"][1]["terms"]["readers"])
+             if "bool" in c else ([], c["terms"]["readers"]) for c in clauses]
+    assert found == reader_groups(identity, suggesting=suggesting)
+    assert all(names or len(found) == 1 for names, _tokens in found)
