@@ -1,8 +1,8 @@
 """Highlighting for both engines, in Python on the page's hits only: a word is marked when its
 folded, stemmed form equals a query term (or starts with a prefix term), so stemmed and folded
 matches ("fugler" for "fugl", "Tromsø" for "tromso") are marked too; typo matches are not.
-Elasticsearch's highlighter cost ~1 ms of its own time per search and marked the same words, so
-both engines' hits are marked here, the same way."""
+Elasticsearch's highlighter cost ~1.6 ms of its wall time per search and marked the same words,
+so both engines' hits are marked here, the same way (docs/search.md, late-night pass)."""
 from __future__ import annotations
 
 import re
