@@ -342,15 +342,17 @@ def search_drain(loop, interval):
 @click.option("--embedded-only", is_flag=True, help="Only the embedded index.")
 @with_appcontext
 def search_rebuild(record_type, embedded_only):
-    """Rebuild indices from the database (new Elasticsearch index, then an atomic alias swap)."""
+    """Rebuild indices from the database: the embedded index for TYPE (or every type), and
+    Elasticsearch's index of every type (a new index, then an atomic alias swap)."""
     from .search import client
     from .search.repair import rebuild_elasticsearch, rebuild_embedded
 
     es = None if embedded_only else client.raw_client()
     for st in _search_types(record_type):
         click.echo(f"{st.name}: {rebuild_embedded(st, progress=progressbar)} documents in the embedded index")
-        if es is not None:
-            click.echo(f"{st.name}: {rebuild_elasticsearch(es, st, progress=progressbar)} documents in Elasticsearch")
+    if es is not None:  # one index holds every type: it is rebuilt whole
+        for name, count in rebuild_elasticsearch(es, progress=progressbar).items():
+            click.echo(f"{name}: {count} documents in Elasticsearch")
 
 
 @search.command("check")

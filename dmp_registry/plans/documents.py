@@ -60,7 +60,7 @@ def plan_document(plan: Plan) -> dict:
         **_common(plan, "plan", {lang: plan.title}, readers),
         "title_sort": plan.title_sort,
         "description": {lang: _answer_text(plan)},
-        "status": plan.status, "language": plan.language,
+        "plan_status": plan.status, "language": plan.language,
         "project": {k: v for k, v in (project.title or {}).items() if v},
         "project_id": str(project.id),
         "unit": unit_ref(project.unit), "unit_id": str(project.unit_id) if project.unit_id else None,
@@ -88,7 +88,7 @@ def plans_of_projects(ids: list[str]):
 
 
 SEARCH_TYPES = [
-    SearchType("plan", Plan, "plans-v3.json", load_plans, plan_document, plan_reader_tokens,
+    SearchType("plan", Plan, "plans-v4.json", load_plans, plan_document, plan_reader_tokens,
                label={"nb": "Datahåndteringsplan", "en": "Data management plan"},
                page=lambda hit: url_for("plan_pages.view", plan_id=hit["id"])),
 ]

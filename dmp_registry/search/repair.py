@@ -1,7 +1,7 @@
 """Repair: rebuild an index from the database, and check an index against it.
 
-`rebuild_elasticsearch` fills a new versioned index while drains also write to it (see
-indices.py), then swaps the alias: no downtime, no lost update. `rebuild_embedded` replaces a
+`rebuild_elasticsearch` fills a new versioned index with every type while drains also write to
+it (see indices.py), then swaps the aliases: no downtime, no lost update. `rebuild_embedded` replaces a
 type's rows in one transaction. `check` lists records missing, stale or extra in an index."""
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from ..core.progress import progress_bar
 from ..core.uow import unit_of_work
 from . import client as es_client
 from . import indices, store
-from .registry import SearchType
+from .registry import SearchType, search_types
 
 log = logging.getLogger(__name__)
 
@@ -43,23 +43,25 @@ def _ids(st: SearchType) -> list:
 ES_IN_FLIGHT = 2  # bulk requests Elasticsearch works on while the next batch is built
 
 
-def rebuild_elasticsearch(es, st: SearchType, progress=None) -> int:
+def rebuild_elasticsearch(es, progress=None) -> dict[str, int]:
+    """A new records index with every type's documents, then one atomic swap of every alias
+    (Elasticsearch holds all types in one index, so a rebuild is of all of them); type → count."""
     es = es.options(request_timeout=300)  # big bulks on a busy cluster: slow is fine, failing is not
-    new_index = indices.create_index(es, st, {indices.building_alias(st): {}})
+    new_index = indices.create_index(es, indices.type_aliases("-building"))
     try:
         # bulk-load settings: no refresh, no replica, translog fsync in the background; reset at the end
         es.indices.put_settings(index=new_index, settings={"refresh_interval": "-1", "number_of_replicas": 0,
                                                            "translog.durability": "async"})
-        count = _bulk_load(es, st, new_index, progress)
+        counts = {st.name: _bulk_load(es, st, new_index, progress) for st in search_types().values()}
         es.indices.refresh(index=new_index)
         _merge(es, new_index)  # before the replicas come back: they copy one merged segment
         es.indices.put_settings(index=new_index, settings={"refresh_interval": None, "number_of_replicas": None,
                                                            "translog.durability": None})
-    except BaseException:  # no half-built index left behind its -building alias
+    except BaseException:  # no half-built index left behind its -building aliases
         es.indices.delete(index=new_index, ignore_unavailable=True)
         raise
-    indices.swap_in(es, st, new_index)
-    return count
+    indices.swap_in(es, new_index)
+    return counts
 
 
 def _bulk_load(es, st: SearchType, new_index: str, progress) -> int:

@@ -1,11 +1,13 @@
 """Documents fit the strict mappings; mapping files are well-formed. No Elasticsearch needed."""
 from __future__ import annotations
 
+import pytest
+
 from dmp_registry.datasets.documents import dataset_document, distribution_document, load_datasets, load_distributions
 from dmp_registry.search.analysis import fold, terms
-from dmp_registry.search.indices import index_body
+from dmp_registry.search.indices import index_body, type_properties
 from dmp_registry.search.query import parse
-from dmp_registry.search.registry import search_type
+from dmp_registry.search.registry import search_type, search_types
 
 
 def _mapped_paths(properties: dict, prefix: str = "") -> set[str]:
@@ -31,16 +33,43 @@ def test_every_document_field_is_mapped(corpus):
     full = corpus["birds"]
     for type_name, doc in (("dataset", dataset_document(load_datasets([full.id])[0])),
                            ("distribution", distribution_document(load_distributions([corpus["birds_csv"].id])[0]))):
-        mapped = _mapped_paths(index_body(search_type(type_name))["mappings"]["properties"])
+        mapped = _mapped_paths(type_properties(search_type(type_name)))
         assert _document_paths(doc) - mapped == set(), type_name
 
 
 def test_mapping_is_strict_and_has_the_permission_fields():
-    body = index_body(search_type("dataset"))
+    body = index_body()
     assert body["mappings"]["dynamic"] == "strict"
     for field in ("readers", "listed", "classification", "unit_id", "custodian_id", "created_by_id"):
         assert field in body["mappings"]["properties"]
     assert "$ref" not in str(body) and "_comment" not in str(body)
+
+
+def test_the_records_index_maps_every_field_of_every_type_as_the_type_does():
+    """One index holds every record type: its mapping is each type's fields merged, subfields of
+    objects included, and a field no type maps differently."""
+    merged = index_body()["mappings"]["properties"]
+    for st in search_types().values():
+        own = type_properties(st)
+        assert _mapped_paths(own) <= _mapped_paths(merged), st.name
+        for name, spec in own.items():
+            if "properties" not in spec:
+                assert merged[name] == spec, (st.name, name)
+
+
+def test_two_types_mapping_one_field_differently_are_refused(monkeypatch):
+    from dmp_registry.search import indices
+
+    dataset, system = search_type("dataset"), search_type("system")
+    real = indices.type_properties
+    monkeypatch.setattr(indices, "type_properties", lambda st: {
+        **real(st), **({"unit": {"properties": {"code": {"type": "text"}}}} if st is system else {})})
+    with pytest.raises(ValueError, match="system maps unit.code unlike another record type"):
+        index_body([dataset, system])
+    monkeypatch.setattr(indices, "type_properties", lambda st: {
+        **real(st), **({"unit": {"properties": {"acronym": {"type": "keyword"}}}} if st is system else {})})
+    assert set(index_body([dataset, system])["mappings"]["properties"]["unit"]["properties"]) == {
+        "id", "code", "label", "acronym"}
 
 
 def test_fallback_analysis_folds_and_stems():

@@ -8,7 +8,7 @@ from dmp_registry.core.identity import system_identity
 from dmp_registry.core.uow import unit_of_work
 from dmp_registry.plans.documents import load_plans, plan_document
 from dmp_registry.plans.service import plan_service
-from dmp_registry.search.indices import index_body
+from dmp_registry.search.indices import type_properties
 from dmp_registry.search.registry import search_type
 from tests.plans.conftest import CONTENT, make_plan, make_template  # noqa: F401 - fixtures
 
@@ -44,7 +44,7 @@ def plan(people, make_plan, create_project):  # noqa: F811 - the fixture of test
 
 def test_every_plan_field_is_mapped(plan, people):
     doc = plan_document(load_plans([plan.id])[0])
-    mapped = _mapped_paths(index_body(search_type("plan"))["mappings"]["properties"])
+    mapped = _mapped_paths(type_properties(search_type("plan")))
     assert _document_paths(doc) - mapped == set()
     assert doc["readers"][0] == "planstaff" and len(doc["readers"]) == 4  # staff + three contributors
     assert "public" not in doc["readers"] and "signedin" not in doc["readers"]

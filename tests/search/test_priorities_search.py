@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dmp_registry.priorities.documents import assessment_document, band_uri, load_assessments
-from dmp_registry.search.indices import alias_name, index_body
+from dmp_registry.search.indices import alias_name, type_properties
 from dmp_registry.search.registry import search_type
 from tests.priorities.conftest import assess, kind, term  # noqa: F401,F811 - assess is a fixture
 
@@ -31,7 +31,7 @@ def assessed(create_unit, create_user, create_dataset, assess):  # noqa: F811 - 
 def test_every_assessment_field_is_mapped(assessed):
     made, _owner, _outsider = assessed
     doc = assessment_document(load_assessments([made["risky"].id])[0])
-    mapped = _mapped_paths(index_body(search_type("assessment"))["mappings"]["properties"])
+    mapped = _mapped_paths(type_properties(search_type("assessment")))
     assert _document_paths(doc) - mapped == set()
     assert doc["securing_band"]["uri"] == band_uri(doc and load_assessments([made["risky"].id])[0].securing.band)
     assert doc["securing_band"]["label"]["nb"] and doc["securing_band"]["label"]["en"]

@@ -9,7 +9,7 @@ from dmp_registry.core.uow import unit_of_work
 from dmp_registry.programme import schemas as s
 from dmp_registry.programme.documents import activity_document, load_activities
 from dmp_registry.programme.service import activity_service, measure_service
-from dmp_registry.search.indices import index_body
+from dmp_registry.search.indices import type_properties
 from dmp_registry.search.registry import search_type
 from dmp_registry.vocabularies.terms import local
 
@@ -37,7 +37,7 @@ def activities(create_unit, create_person):
 
 def test_every_activity_field_is_mapped(activities):
     doc = activity_document(load_activities([activities["mapping"].id])[0])
-    mapped = _mapped_paths(index_body(search_type("activity"))["mappings"]["properties"])
+    mapped = _mapped_paths(type_properties(search_type("activity")))
     assert _document_paths(doc) - mapped == set()
     assert doc["readers"] == ["staff", "signedin"] and doc["unit"]["code"] == "INH" and doc["units"] == ["INH"]
     assert doc["status"]["label"]["nb"] == "Under arbeid"
@@ -96,7 +96,7 @@ def test_saved_status_reports_are_found_by_their_text(client, activities, drain,
         saved = reports.save(system_identity, "measure", activities["measure"].id,
                              {"challenges": "Koronapandemien gjorde fysiske arbeidsmøter vanskelige."})
     doc = report_document(load_reports([saved.id])[0])
-    mapped = _mapped_paths(index_body(search_type("status_report"))["mappings"]["properties"])
+    mapped = _mapped_paths(type_properties(search_type("status_report")))
     assert _document_paths(doc) - mapped == set()
     assert doc["title"]["nb"] == "25 Digital infrastruktur – statusrapport versjon 1"
     drain()

@@ -13,7 +13,7 @@ from dmp_registry.core.db import db
 from dmp_registry.core.identity import system_identity
 from dmp_registry.core.uow import unit_of_work
 from dmp_registry.datasets.service import dataset_service
-from dmp_registry.search import store
+from dmp_registry.search import indices, store
 from dmp_registry.search.query import SearchRequest
 from dmp_registry.search.registry import search_types
 from dmp_registry.search import repair
@@ -217,8 +217,6 @@ def forcemerge(monkeypatch, es):
 
 
 def served_index(es, st) -> str:
-    from dmp_registry.search import indices
-
     [index] = indices.concrete_indices(es, indices.alias_name(st))
     return index
 
@@ -229,7 +227,8 @@ def test_elasticsearch_rebuild_serves_one_segment(corpus, drain, es, forcemerge)
     Elasticsearch's own search time)."""
     st = search_types()["dataset"]
     drain()
-    assert repair.rebuild_elasticsearch(es, st) == len(corpus) - 1  # the CSV distribution is another type
+    counts = repair.rebuild_elasticsearch(es)
+    assert counts["dataset"] == len(corpus) - 1 and counts["distribution"] == 1  # the CSV distribution
     index = served_index(es, st)
     assert forcemerge.calls == [{"index": index, "max_num_segments": 1}]
     shards = es.indices.segments(index=index)["indices"][index]["shards"]
@@ -244,21 +243,86 @@ def test_a_merge_the_cluster_cannot_finish_still_serves_the_new_index(corpus, dr
     drain()
     before = served_index(es, st)
     forcemerge.fail = elastic_transport.ConnectionTimeout("timed out")  # the merge goes on in the cluster
-    assert repair.rebuild_elasticsearch(es, st) == len(corpus) - 1
+    assert repair.rebuild_elasticsearch(es)["dataset"] == len(corpus) - 1
     assert served_index(es, st) != before
-    assert es.count(index=served_index(es, st))["count"] == len(corpus) - 1
+    assert es.count(index=indices.alias_name(st))["count"] == len(corpus) - 1
+    assert es.count(index=served_index(es, st))["count"] == len(corpus)  # every type in one index
 
 
 @pytest.mark.es
 def test_a_failed_rebuild_leaves_no_index_behind(corpus, drain, es, forcemerge):
-    from dmp_registry.search import indices
 
     st = search_types()["dataset"]
     drain()
     before = served_index(es, st)
     forcemerge.fail = ValueError("a bug, not an outage")
     with pytest.raises(ValueError):
-        repair.rebuild_elasticsearch(es, st)
+        repair.rebuild_elasticsearch(es)
     assert served_index(es, st) == before
-    assert not es.indices.exists_alias(name=indices.building_alias(st))
-    assert [i for i in es.indices.get(index=indices.alias_name(st) + "-*") if i != before] == []
+    assert not any(es.indices.exists_alias(name=indices.building_alias(t)) for t in search_types().values())
+    assert [i for i in es.indices.get(index=indices.records_alias() + "-*") if i != before] == []
+
+
+@pytest.fixture
+def no_indices(es):
+    """No index of this test process: the test lays its own out; the next test's first write makes
+    the records index again."""
+    es.indices.delete(index=f"{indices.records_alias().rsplit('-', 1)[0]}-*", allow_no_indices=True)
+    yield
+    es.indices.delete(index=f"{indices.records_alias().rsplit('-', 1)[0]}-*", allow_no_indices=True)
+
+
+def _found(word: str) -> list[str]:
+    """What Elasticsearch finds, as record ids."""
+    result = search(system_identity, SearchRequest(q=word, per_page=100))
+    assert result["engine"] == "elasticsearch" and not result["degraded"]
+    return sorted(h["id"] for h in result["items"])
+
+
+@pytest.mark.es
+def test_indices_of_the_layout_before_serve_until_the_rebuild_puts_every_type_in_one(
+        corpus, drain, es, no_indices):
+    """Before 2026-12-08 each type had an index of its own behind its alias. Writes and searches
+    go on through those aliases after the upgrade; `rebuild` then moves every alias to one index
+    and drops the old ones."""
+    dataset, distribution = search_types()["dataset"], search_types()["distribution"]
+    old = {}
+    for st in (dataset, distribution):
+        body = indices.index_body([st])
+        old[st.name] = f"{indices.alias_name(st)}-v3-before"
+        es.indices.create(index=old[st.name], settings=body["settings"], mappings=body["mappings"],
+                          aliases={indices.alias_name(st): {}})
+    drain()
+    assert not es.indices.exists_alias(name=indices.records_alias())
+    assert _found("fugler") == sorted([str(corpus["birds"].id), str(corpus["birds_csv"].id)])
+    assert es.count(index=old["dataset"])["count"] == len(corpus) - 1
+
+    counts = repair.rebuild_elasticsearch(es)
+    assert counts["dataset"] == len(corpus) - 1 and counts["distribution"] == 1
+    assert not any(es.indices.exists(index=name) for name in old.values())
+    [records] = indices.concrete_indices(es, indices.records_alias())
+    assert all(indices.concrete_indices(es, indices.alias_name(st)) == [records] for st in search_types().values())
+    assert es.count(index=indices.alias_name(distribution))["count"] == 1  # the type alias filters
+    assert _found("fugler") == sorted([str(corpus["birds"].id), str(corpus["birds_csv"].id)])
+
+
+@pytest.mark.es
+def test_a_type_newer_than_the_live_index_gets_its_fields_and_alias_there(corpus, create_system, drain, es,
+                                                                          no_indices):
+    """A record type added by an upgrade (here: IT systems) before anyone rebuilt: its first write
+    adds its fields and its filtered alias to the records index, and its records are found."""
+    system = search_types()["system"]
+    others = [st for st in search_types().values() if st is not system]
+    body = indices.index_body(others)
+    assert "vendor" not in body["mappings"]["properties"]
+    aliases = {name: spec for name, spec in indices.type_aliases().items() if name != indices.alias_name(system)}
+    live = f"{indices.records_alias()}-v3-before"
+    es.indices.create(index=live, settings=body["settings"], mappings=body["mappings"],
+                      aliases={indices.records_alias(): {}, **aliases})
+    musit = create_system(name="MUSIT Gjenstandsbase", vendor="Universitetsmuseene")
+    drain()
+    assert indices.concrete_indices(es, indices.alias_name(system)) == [live]
+    assert "vendor" in es.indices.get_mapping(index=live)[live]["mappings"]["properties"]
+    assert _found("gjenstandsbase") == [str(musit.id)]
+    assert es.count(index=indices.alias_name(system))["count"] == 1  # the new alias filters
+    assert _found("fugler") == sorted([str(corpus["birds"].id), str(corpus["birds_csv"].id)])
