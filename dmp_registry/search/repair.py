@@ -252,6 +252,24 @@ def _in_turn(streams: list):
 _END = object()
 
 
+@contextmanager
+def _freed_pages_not_zeroed(session):
+    """SQLite as Debian builds it has `secure_delete` on: every page a delete frees is overwritten
+    with zeros. A rebuild frees the whole old index (rows and FTS segments) and writes the same
+    records' index again into those pages, so the zeroing is pure cost: deleting 100,000 documents
+    took 0.7–1.0 s with it and 0.1 s without. Off for the rebuild's connection, then as it was."""
+    if db.dialect != "sqlite":
+        yield
+        return
+    raw = session.connection().connection.driver_connection
+    before = raw.execute("PRAGMA secure_delete").fetchone()[0]
+    raw.execute("PRAGMA secure_delete = 0")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA secure_delete = {int(before)}")
+
+
 def rebuild_embedded(st: SearchType, progress=None) -> int:
     """Replace a type's rows in one transaction. Documents and rows are built in other processes
     (or a thread) reading on their own connections while this one deletes the old rows and writes
@@ -261,8 +279,8 @@ def rebuild_embedded(st: SearchType, progress=None) -> int:
         # a write first: the transaction takes the write lock now (SQLite), before anything is read
         session.execute(delete(store.SearchDocument).where(text("0 = 1")))
         ids, count = _ids(st), 0
-        with _built_rows(session, st, ids) as batches, _without_type_rows(session, st), \
-                progress_bar(progress, len(ids), f"Embedded {st.name}") as bar:
+        with _built_rows(session, st, ids) as batches, _freed_pages_not_zeroed(session), \
+                _without_type_rows(session, st), progress_bar(progress, len(ids), f"Embedded {st.name}") as bar:
             for rows in batches:
                 store.insert(session, rows)
                 count += len(rows)

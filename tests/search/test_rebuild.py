@@ -95,6 +95,36 @@ def test_a_rebuild_failing_half_way_changes_nothing(corpus, drain, monkeypatch):
     assert index_state() == before
 
 
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_rebuild_does_not_zero_freed_pages_and_puts_the_setting_back(corpus, drain, monkeypatch, fails):
+    """secure_delete (on in Debian's SQLite) is off while the rebuild frees the old index, and
+    the connection has it as before afterwards, also after a failed rebuild."""
+    import sqlite3
+
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's secure_delete; PostgreSQL frees nothing this way")
+    default = sqlite3.connect(":memory:").execute("PRAGMA secure_delete").fetchone()[0]
+    drain()
+    seen, real = [], store.insert
+
+    def insert(session, rows):
+        raw = session.connection().connection.driver_connection
+        seen.append((raw, raw.execute("PRAGMA secure_delete").fetchone()[0]))
+        if fails:
+            raise RuntimeError("broken batch")
+        real(session, rows)
+
+    monkeypatch.setattr(store, "insert", insert)
+    if fails:
+        with pytest.raises(RuntimeError, match="broken batch"):
+            rebuild_embedded(search_types()["dataset"])
+    else:
+        rebuild_embedded(search_types()["dataset"])
+    assert seen and {value for _raw, value in seen} == {0}
+    raw = seen[0][0]
+    assert raw.execute("PRAGMA secure_delete").fetchone()[0] == default
+
+
 def test_rows_are_built_in_forked_processes_in_order(corpus, drain, monkeypatch, tmp_path):
     """Each builder process writes the ids it built to a file of its own; together they are every
     dataset once, batch k from builder k % BUILDERS, and this process built none."""
