@@ -340,18 +340,23 @@ def search_drain(loop, interval):
 @search.command("rebuild")
 @click.argument("record_type", required=False)
 @click.option("--embedded-only", is_flag=True, help="Only the embedded index.")
+@click.option("--force", is_flag=True, help="Delete the Elasticsearch index of a rebuild that was stopped.")
 @with_appcontext
-def search_rebuild(record_type, embedded_only):
+def search_rebuild(record_type, embedded_only, force):
     """Rebuild indices from the database: the embedded index for TYPE (or every type), and
     Elasticsearch's index of every type (a new index, then an atomic alias swap)."""
     from .search import client
-    from .search.repair import rebuild_elasticsearch, rebuild_embedded
+    from .search.repair import RebuildUnderWay, rebuild_elasticsearch, rebuild_embedded
 
     es = None if embedded_only else client.raw_client()
     for st in _search_types(record_type):
         click.echo(f"{st.name}: {rebuild_embedded(st, progress=progressbar)} documents in the embedded index")
     if es is not None:  # one index holds every type: it is rebuilt whole
-        for name, count in rebuild_elasticsearch(es, progress=progressbar).items():
+        try:
+            counts = rebuild_elasticsearch(es, progress=progressbar, force=force)
+        except RebuildUnderWay as exc:
+            raise click.ClickException(str(exc)) from exc
+        for name, count in counts.items():
             click.echo(f"{name}: {count} documents in Elasticsearch")
 
 

@@ -84,19 +84,38 @@ def _merge_fields(into: dict, fields: dict, type_name: str, path: str = "") -> N
         known = into.get(name)
         if known is None:
             into[name] = copy.deepcopy(spec)
-        elif "properties" in spec and "properties" in known:
+        elif "properties" in spec and "properties" in known and _without_fields(spec) == _without_fields(known):
             _merge_fields(known["properties"], spec["properties"], type_name, f"{path}{name}.")
         elif known != spec:
             raise ValueError(f"{type_name} maps {path}{name} unlike another record type: {spec} vs {known}")
 
 
-def create_index(es, aliases: dict) -> str:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S%f")
+class MappingConflict(Exception):
+    """The live index maps a field of a type's documents differently: `rebuild` must make a new one."""
+
+
+def _without_fields(spec: dict) -> dict:
+    return {k: v for k, v in spec.items() if k != "properties"}  # "type": "nested", "enabled", …
+
+
+def create_index(es, aliases: dict, initial: bool = False) -> str:
+    """A new records index with `aliases`. The first one has a fixed name, so that processes
+    making it at once make one index (a second alias target would leave no write index)."""
     version = max(st.mapping_version for st in search_types().values())
+    stamp = "initial" if initial else dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S%f")
     name = f"{records_alias()}-v{version}-{stamp}"
     body = index_body()
-    es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"], aliases=aliases)
+    try:
+        es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"], aliases=aliases)
+    except Exception as exc:
+        if not (initial and _error_type(exc) == "resource_already_exists_exception"):
+            raise
     return name
+
+
+def _error_type(exc) -> str | None:
+    error = getattr(exc, "body", None)
+    return error.get("error", {}).get("type") if isinstance(error, dict) else None
 
 
 def type_aliases(suffix: str = "") -> dict:
@@ -105,20 +124,40 @@ def type_aliases(suffix: str = "") -> dict:
 
 
 def ensure_index(es, st: SearchType, known: set[str]) -> None:
-    """`st`'s alias exists: the records index is made when there is none; a type newer than the
-    live index gets its fields (new fields only, which Elasticsearch allows) and its alias there."""
+    """`st`'s alias exists and its index maps every field of `st`'s documents: the records index is
+    made when there is none; a type newer than the live index gets its fields and its alias there;
+    an index made before an upgrade gets the fields added since (new fields only: Elasticsearch
+    allows that; a changed field raises MappingConflict)."""
     alias = alias_name(st)
     if alias in known:
         return
-    if not es.indices.exists_alias(name=alias):
+    if es.indices.exists_alias(name=alias):
+        _add_fields(es, alias, st)
+    else:
         live = concrete_indices(es, records_alias())
         if live:
-            es.indices.put_mapping(index=live[0], properties=type_properties(st))
+            _add_fields(es, live[0], st)
             es.indices.put_alias(index=live[0], name=alias, filter=type_filter(st))
         else:
             aliases = {name: spec for name, spec in type_aliases().items() if not es.indices.exists_alias(name=name)}
-            create_index(es, {records_alias(): {}, **aliases})
+            create_index(es, {records_alias(): {}, **aliases}, initial=True)
     known.add(alias)
+
+
+def _add_fields(es, index: str, st: SearchType) -> None:
+    from elasticsearch import BadRequestError
+
+    try:
+        es.indices.put_mapping(index=index, properties=type_properties(st))
+    except BadRequestError as exc:
+        raise MappingConflict(f"{index} maps a field of {st.name} documents differently; "
+                              f"run `flask dmp search rebuild`: {exc}"[:1000]) from exc
+
+
+def building_indices(es) -> list[str]:
+    """Indices a rebuild is filling (or a killed rebuild left behind)."""
+    pattern = f"{current_app.config['DMP_SEARCH_INDEX_PREFIX']}-*-building"
+    return sorted(es.indices.get_alias(name=pattern)) if es.indices.exists_alias(name=pattern) else []
 
 
 def concrete_indices(es, alias: str) -> list[str]:
@@ -155,11 +194,18 @@ def write(es, st: SearchType, docs: list[dict], gone: list, refresh) -> dict[str
     """Index and delete one type's documents via its alias (and a building index); id → error."""
     if not docs and not gone:
         return {}
-    response = es.bulk(operations=_actions(alias_name(st), docs, gone), require_alias=True, refresh=refresh)
-    failed = _failures(response) if response.get("errors") else {}
+    failed = {}
+    # The index being built first: if the swap comes between the two writes, the second one reaches
+    # the new index through the alias. (Alias first, a change could reach only the old index.)
     if es.indices.exists_alias(name=building_alias(st)):
-        es.bulk(operations=_actions(building_alias(st), docs, gone), require_alias=True, refresh=refresh)
+        failed.update(_bulk(es, building_alias(st), docs, gone, refresh))
+    failed.update(_bulk(es, alias_name(st), docs, gone, refresh))
     return failed
+
+
+def _bulk(es, target: str, docs: list[dict], gone: list, refresh) -> dict[str, str]:
+    response = es.bulk(operations=_actions(target, docs, gone), require_alias=True, refresh=refresh)
+    return _failures(response) if response.get("errors") else {}
 
 
 # ---- repair -------------------------------------------------------------------------------

@@ -43,10 +43,22 @@ def _ids(st: SearchType) -> list:
 ES_IN_FLIGHT = 2  # bulk requests Elasticsearch works on while the next batch is built
 
 
-def rebuild_elasticsearch(es, progress=None) -> dict[str, int]:
+class RebuildUnderWay(Exception):
+    """Another rebuild is filling an index (or was killed while it did)."""
+
+
+def rebuild_elasticsearch(es, progress=None, force: bool = False) -> dict[str, int]:
     """A new records index with every type's documents, then one atomic swap of every alias
-    (Elasticsearch holds all types in one index, so a rebuild is of all of them); type → count."""
+    (Elasticsearch holds all types in one index, so a rebuild is of all of them); type → count.
+    Refused while another rebuild's index exists: drains write to one index being built per
+    alias, and two would each lose changes. `force` deletes that index first (a killed rebuild's)."""
     es = es.options(request_timeout=300)  # big bulks on a busy cluster: slow is fine, failing is not
+    under_way = indices.building_indices(es)
+    if under_way and not force:
+        raise RebuildUnderWay(f"another rebuild is filling {', '.join(under_way)}; run again when it has "
+                              "finished, or with --force if it was stopped")
+    for name in under_way:
+        es.indices.delete(index=name)
     new_index = indices.create_index(es, indices.type_aliases("-building"))
     try:
         # bulk-load settings: no refresh, no replica, translog fsync in the background; reset at the end
@@ -252,24 +264,6 @@ def _in_turn(streams: list):
 _END = object()
 
 
-@contextmanager
-def _freed_pages_not_zeroed(session):
-    """SQLite as Debian builds it has `secure_delete` on: every page a delete frees is overwritten
-    with zeros. A rebuild frees the whole old index (rows and FTS segments) and writes the same
-    records' index again into those pages, so the zeroing is pure cost: deleting 100,000 documents
-    took 0.7–1.0 s with it and 0.1 s without. Off for the rebuild's connection, then as it was."""
-    if db.dialect != "sqlite":
-        yield
-        return
-    raw = session.connection().connection.driver_connection
-    before = raw.execute("PRAGMA secure_delete").fetchone()[0]
-    raw.execute("PRAGMA secure_delete = 0")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA secure_delete = {int(before)}")
-
-
 def rebuild_embedded(st: SearchType, progress=None) -> int:
     """Replace a type's rows in one transaction. Documents and rows are built in other processes
     (or a thread) reading on their own connections while this one deletes the old rows and writes
@@ -279,8 +273,8 @@ def rebuild_embedded(st: SearchType, progress=None) -> int:
         # a write first: the transaction takes the write lock now (SQLite), before anything is read
         session.execute(delete(store.SearchDocument).where(text("0 = 1")))
         ids, count = _ids(st), 0
-        with _built_rows(session, st, ids) as batches, _freed_pages_not_zeroed(session), \
-                _without_type_rows(session, st), progress_bar(progress, len(ids), f"Embedded {st.name}") as bar:
+        with _built_rows(session, st, ids) as batches, _without_type_rows(session, st), \
+                progress_bar(progress, len(ids), f"Embedded {st.name}") as bar:
             for rows in batches:
                 store.insert(session, rows)
                 count += len(rows)

@@ -150,7 +150,11 @@ def _write_engine(es, docs, gone) -> dict[Key, str]:
     try:
         for type_name in {k[0] for k in keys}:
             st = reg.types[type_name]
-            indices.ensure_index(es, st, es_client.ensured())
+            try:
+                indices.ensure_index(es, st, es_client.ensured())
+            except indices.MappingConflict as exc:  # this type's entries wait for a rebuild; others go on
+                errors.update({k: str(exc) for k in keys if k[0] == type_name})
+                continue
             type_gone = [g for g in gone if g[0] == type_name]
             failed = indices.write(es, st, docs.get(type_name, []), type_gone, refresh)
             errors.update({(type_name, i): msg for i, msg in failed.items()})

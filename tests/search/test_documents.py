@@ -67,6 +67,10 @@ def test_two_types_mapping_one_field_differently_are_refused(monkeypatch):
     with pytest.raises(ValueError, match="system maps unit.code unlike another record type"):
         index_body([dataset, system])
     monkeypatch.setattr(indices, "type_properties", lambda st: {
+        **real(st), **({"unit": {"type": "nested", "properties": {"code": {"type": "keyword"}}}} if st is system else {})})
+    with pytest.raises(ValueError, match="system maps unit unlike another record type"):
+        index_body([dataset, system])
+    monkeypatch.setattr(indices, "type_properties", lambda st: {
         **real(st), **({"unit": {"properties": {"acronym": {"type": "keyword"}}}} if st is system else {})})
     assert set(index_body([dataset, system])["mappings"]["properties"]["unit"]["properties"]) == {
         "id", "code", "label", "acronym"}

@@ -95,36 +95,6 @@ def test_a_rebuild_failing_half_way_changes_nothing(corpus, drain, monkeypatch):
     assert index_state() == before
 
 
-@pytest.mark.parametrize("fails", [False, True])
-def test_the_rebuild_does_not_zero_freed_pages_and_puts_the_setting_back(corpus, drain, monkeypatch, fails):
-    """secure_delete (on in Debian's SQLite) is off while the rebuild frees the old index, and
-    the connection has it as before afterwards, also after a failed rebuild."""
-    import sqlite3
-
-    if db.dialect != "sqlite":
-        pytest.skip("SQLite's secure_delete; PostgreSQL frees nothing this way")
-    default = sqlite3.connect(":memory:").execute("PRAGMA secure_delete").fetchone()[0]
-    drain()
-    seen, real = [], store.insert
-
-    def insert(session, rows):
-        raw = session.connection().connection.driver_connection
-        seen.append((raw, raw.execute("PRAGMA secure_delete").fetchone()[0]))
-        if fails:
-            raise RuntimeError("broken batch")
-        real(session, rows)
-
-    monkeypatch.setattr(store, "insert", insert)
-    if fails:
-        with pytest.raises(RuntimeError, match="broken batch"):
-            rebuild_embedded(search_types()["dataset"])
-    else:
-        rebuild_embedded(search_types()["dataset"])
-    assert seen and {value for _raw, value in seen} == {0}
-    raw = seen[0][0]
-    assert raw.execute("PRAGMA secure_delete").fetchone()[0] == default
-
-
 def test_rows_are_built_in_forked_processes_in_order(corpus, drain, monkeypatch, tmp_path):
     """Each builder process writes the ids it built to a file of its own; together they are every
     dataset once, batch k from builder k % BUILDERS, and this process built none."""
@@ -355,4 +325,31 @@ def test_a_type_newer_than_the_live_index_gets_its_fields_and_alias_there(corpus
     assert "vendor" in es.indices.get_mapping(index=live)[live]["mappings"]["properties"]
     assert _found("gjenstandsbase") == [str(musit.id)]
     assert es.count(index=indices.alias_name(system))["count"] == 1  # the new alias filters
+    assert _found("fugler") == sorted([str(corpus["birds"].id), str(corpus["birds_csv"].id)])
+
+
+@pytest.mark.es
+def test_processes_making_the_first_index_at_once_make_one(es, no_indices):
+    """Both saw no records index and create it: the first one has a fixed name, so the second
+    finds it made, and every alias has one index to write to."""
+    aliases = {indices.records_alias(): {}, **indices.type_aliases()}
+    first = indices.create_index(es, aliases, initial=True)
+    assert indices.create_index(es, aliases, initial=True) == first
+    assert all(indices.concrete_indices(es, name) == [first] for name in aliases)
+
+
+@pytest.mark.es
+def test_a_rebuild_is_refused_while_another_fills_an_index(app, corpus, drain, es):
+    """Drains write to one index being built per alias: a second rebuild would make two, and
+    each would lose changes. `--force` deletes the index a stopped rebuild left behind."""
+    drain()
+    stale = indices.create_index(es, indices.type_aliases("-building"))
+    with pytest.raises(repair.RebuildUnderWay, match=stale):
+        repair.rebuild_elasticsearch(es)
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["dmp", "search", "rebuild", "dataset"])
+    assert refused.exit_code != 0 and "another rebuild is filling" in refused.output
+    done = runner.invoke(args=["dmp", "search", "rebuild", "dataset", "--force"])
+    assert done.exit_code == 0, done.output
+    assert not es.indices.exists(index=stale) and indices.building_indices(es) == []
     assert _found("fugler") == sorted([str(corpus["birds"].id), str(corpus["birds_csv"].id)])
