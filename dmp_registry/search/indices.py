@@ -90,12 +90,12 @@ def _merge_fields(into: dict, fields: dict, type_name: str, path: str = "") -> N
             raise ValueError(f"{type_name} maps {path}{name} unlike another record type: {spec} vs {known}")
 
 
-class MappingConflict(Exception):
-    """The live index maps a field of a type's documents differently: `rebuild` must make a new one."""
-
-
 def _without_fields(spec: dict) -> dict:
     return {k: v for k, v in spec.items() if k != "properties"}  # "type": "nested", "enabled", …
+
+
+class MappingConflict(Exception):
+    """The live index maps a field of a type's documents differently: `rebuild` must make a new one."""
 
 
 def create_index(es, aliases: dict, initial: bool = False) -> str:
