@@ -101,21 +101,18 @@ class MappingConflict(Exception):
 def create_index(es, aliases: dict, initial: bool = False) -> str:
     """A new records index with `aliases`. The first one has a fixed name, so that processes
     making it at once make one index (a second alias target would leave no write index)."""
+    from elasticsearch import BadRequestError
+
     version = max(st.mapping_version for st in search_types().values())
     stamp = "initial" if initial else dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S%f")
     name = f"{records_alias()}-v{version}-{stamp}"
     body = index_body()
     try:
         es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"], aliases=aliases)
-    except Exception as exc:
-        if not (initial and _error_type(exc) == "resource_already_exists_exception"):
+    except BadRequestError as exc:
+        if not (initial and exc.error == "resource_already_exists_exception"):
             raise
     return name
-
-
-def _error_type(exc) -> str | None:
-    error = getattr(exc, "body", None)
-    return error.get("error", {}).get("type") if isinstance(error, dict) else None
 
 
 def type_aliases(suffix: str = "") -> dict:

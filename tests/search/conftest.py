@@ -79,6 +79,15 @@ def es(app, es_url, monkeypatch):
     app.extensions.pop("dmp_search_es", None)
 
 
+@pytest.fixture
+def no_indices(es):
+    """No index of this test process: the test lays its own out; the next test's first write makes
+    the records index again."""
+    es.indices.delete(index=f"{INDEX_PREFIX}-*", allow_no_indices=True)
+    yield
+    es.indices.delete(index=f"{INDEX_PREFIX}-*", allow_no_indices=True)
+
+
 def _empty(client) -> None:
     """Delete every test document (the test distribution has no _delete_by_query; few documents)."""
     found = client.search(index=f"{INDEX_PREFIX}-*", size=10_000, source=False, ignore_unavailable=True,

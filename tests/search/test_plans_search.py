@@ -78,54 +78,44 @@ def test_a_new_contributor_finds_the_plan_after_reindexing(client, plan, people,
     assert hits(_search(client, outsider[2], q="lundefugltelling")) == [str(plan.id)]
 
 
-@pytest.mark.es
-def test_a_plans_index_of_the_release_before_takes_plans_after_the_upgrade(
-        client, es, people, make_plan, create_project, drain):  # noqa: F811
-    """Until 2026-12-08 plans had their own index, mapping `status` where documents now carry
-    `plan_status`. Its strict mapping would refuse every plan: the first write adds the new field."""
+def _plans_index_before(es, properties_changed) -> str:
+    """A plans index of its own, as before 2026-12-08, with `properties_changed(properties)` applied."""
     from dmp_registry.search import indices
 
     st = search_type("plan")
-    every_index = f"{indices.records_alias().rsplit('-', 1)[0]}-*"  # this process's; remade by the next write
-    es.indices.delete(index=every_index, allow_no_indices=True)
     body = indices.index_body([st])
-    properties = body["mappings"]["properties"]
-    properties["status"] = properties.pop("plan_status")  # plans-v3.json
+    properties_changed(body["mappings"]["properties"])
     old = f"{indices.alias_name(st)}-v3-before"
     es.indices.create(index=old, settings=body["settings"], mappings=body["mappings"],
                       aliases={indices.alias_name(st): {}})
-    try:
-        owner = people["owner"][1]
-        made = make_plan(owner, project=create_project(), title="Plan for krykkjetelling")
-        drain()
-        assert es.count(index=old)["count"] == 1
-        result = _search(client, people["owner"][2], q="krykkjetelling")
-        assert result["engine"] == "elasticsearch" and hits(result) == [str(made.id)]
-    finally:
-        es.indices.delete(index=every_index, allow_no_indices=True)
+    return old
+
+
+@pytest.mark.es
+def test_a_plans_index_of_the_release_before_takes_plans_after_the_upgrade(
+        client, es, no_indices, people, make_plan, create_project, drain):  # noqa: F811
+    """Until 2026-12-08 plans had their own index, mapping `status` where documents now carry
+    `plan_status`. Its strict mapping would refuse every plan: the first write adds the new field."""
+    old = _plans_index_before(es, lambda properties: properties.__setitem__(
+        "status", properties.pop("plan_status")))  # plans-v3.json
+    made = make_plan(people["owner"][1], project=create_project(), title="Plan for krykkjetelling")
+    drain()
+    assert es.count(index=old)["count"] == 1
+    result = _search(client, people["owner"][2], q="krykkjetelling")
+    assert result["engine"] == "elasticsearch" and hits(result) == [str(made.id)]
 
 
 @pytest.mark.es
 def test_a_field_the_live_index_maps_differently_holds_back_that_type_only(
-        es, people, make_plan, create_project, create_dataset, drain):  # noqa: F811
+        es, no_indices, people, make_plan, create_project, create_dataset, drain):  # noqa: F811
     """A plans index mapping `plan_status` as a number cannot take plans: their entries wait for a
     rebuild with a message saying so, and other types' entries are indexed."""
     from dmp_registry.search import indices
     from dmp_registry.search.worker import drain as drain_outbox
 
-    st = search_type("plan")
-    every_index = f"{indices.records_alias().rsplit('-', 1)[0]}-*"  # this process's; remade by the next write
-    es.indices.delete(index=every_index, allow_no_indices=True)
-    body = indices.index_body([st])
-    body["mappings"]["properties"]["plan_status"] = {"type": "long"}
-    old = f"{indices.alias_name(st)}-v3-before"
-    es.indices.create(index=old, settings=body["settings"], mappings=body["mappings"],
-                      aliases={indices.alias_name(st): {}})
-    try:
-        make_plan(people["owner"][1], project=create_project(), title="Plan som venter")
-        dataset = create_dataset(title={"nb": "Datasett som ikke venter"})
-        report = drain_outbox()
-        assert report.failed >= 1 and all("run `flask dmp search rebuild`" in e for e in report.errors.values())
-        assert es.get(index=indices.alias_name(search_type("dataset")), id=str(dataset.id))["found"]
-    finally:
-        es.indices.delete(index=every_index, allow_no_indices=True)
+    _plans_index_before(es, lambda properties: properties.__setitem__("plan_status", {"type": "long"}))
+    make_plan(people["owner"][1], project=create_project(), title="Plan som venter")
+    dataset = create_dataset(title={"nb": "Datasett som ikke venter"})
+    report = drain_outbox()
+    assert report.failed >= 1 and all("run `flask dmp search rebuild`" in e for e in report.errors.values())
+    assert es.get(index=indices.alias_name(search_type("dataset")), id=str(dataset.id))["found"]

@@ -263,15 +263,6 @@ def test_a_failed_rebuild_leaves_no_index_behind(corpus, drain, es, forcemerge):
     assert [i for i in es.indices.get(index=indices.records_alias() + "-*") if i != before] == []
 
 
-@pytest.fixture
-def no_indices(es):
-    """No index of this test process: the test lays its own out; the next test's first write makes
-    the records index again."""
-    es.indices.delete(index=f"{indices.records_alias().rsplit('-', 1)[0]}-*", allow_no_indices=True)
-    yield
-    es.indices.delete(index=f"{indices.records_alias().rsplit('-', 1)[0]}-*", allow_no_indices=True)
-
-
 def _found(word: str) -> list[str]:
     """What Elasticsearch finds, as record ids."""
     result = search(system_identity, SearchRequest(q=word, per_page=100))
