@@ -413,6 +413,7 @@ def import_datasets(identity, datasets, unit_id, dry_run: bool = False, progress
     dataset_in, dist_in = DatasetIn(), DistributionIn(exclude=("dataset_id",))
     new_items: list = []
     seen_dois: set = set()
+    given: set = set()  # ids given so far in this document
     for node, graph in datasets:
         data, dists, refs = read_dataset(graph, node)
         extra = data.pop("_extra")
@@ -438,6 +439,7 @@ def import_datasets(identity, datasets, unit_id, dry_run: bool = False, progress
                 loaded_dists.append((dist, dist_in.load(payload)))
             except ValidationError as exc:
                 entry.problems[f"distribution {dist['_uri']}"] = exc.normalized_messages()
+        _check_ids(entry, dataset_id, existing, loaded_dists, given)
         if entry.problems:
             entry.action = "skip"
             continue
@@ -446,17 +448,15 @@ def import_datasets(identity, datasets, unit_id, dry_run: bool = False, progress
             loaded["contact_point_id"] = resolver.contact(refs["contact_email"], entry.notes)
         if refs["project"]:
             loaded["project_id"] = resolver.project(refs["project"], entry.notes)
-        if dry_run:
-            continue
         if existing is None:
             item = {**loaded, "id": dataset_id, **{k: v for k, v in extra.items() if v}}
             item["distributions"] = [{**d, "id": raw["_id"], **{k: v for k, v in raw["_extra"].items() if v}}
                                      for raw, d in loaded_dists]
-            new_items.append((item, entry))
+            new_items.append((item, entry, [raw["_uri"] for raw, _d in loaded_dists]))
             if len(new_items) >= BATCH:
-                _create(identity, new_items, seen_dois)
+                _create(identity, new_items, seen_dois, dry_run)
                 new_items = []
-        else:
+        elif not dry_run:
             try:
                 with db.session.begin_nested():
                     # an import overwrites by identifier: it is based on the version now stored
@@ -472,31 +472,79 @@ def import_datasets(identity, datasets, unit_id, dry_run: bool = False, progress
                 entry.problems.update(exc.errors or {"record": [exc.message]})
         if progress:
             progress(1)
-    _create(identity, new_items, seen_dois)
+    _create(identity, new_items, seen_dois, dry_run)
     return report
 
 
-def _create(identity, batch: list, seen_dois: set) -> None:
-    """Bulk-create a batch of (new dataset, its report entry), skipping those whose DOI is taken or
-    came earlier in the document."""
+# Ids come from the document (see the module docstring), so one may already be a record's, or be
+# given twice in the document. Each such id is a problem of its dataset: unchecked, the bulk insert
+# failed the whole import (409), an update changed another dataset's distribution, and records of
+# two types shared a document in the search index (record ids are its document ids).
+ID_TAKEN = "Another record has this identifier."
+ID_GIVEN_TWICE = "Another dataset or distribution in this document has this identifier."
+DISTRIBUTION_ELSEWHERE = "This distribution belongs to another dataset."
+
+
+def _check_ids(entry: DatasetReport, dataset_id, existing, dists: list, given: set) -> None:
+    """Problems of ids given earlier in the document, and of an existing dataset's distributions
+    (a new dataset's ids are checked against the database by batch, in `_create`); the ids of a
+    dataset without problems are then given."""
+    if dataset_id in given:
+        entry.problems["id"] = [ID_GIVEN_TWICE]
+    own = {dataset_id}
+    for raw, _dist in dists:
+        if raw["_id"] in given or raw["_id"] in own:
+            entry.problems[f"distribution {raw['_uri']}"] = {"id": [ID_GIVEN_TWICE]}
+        own.add(raw["_id"])
+    if existing is not None and dists:
+        from ..core.db import db
+        from ..datasets.models import Distribution
+        from ..search.registry import types_holding
+
+        held = types_holding(raw["_id"] for raw, _dist in dists)
+        for raw, _dist in dists:
+            kind = held.get(raw["_id"])
+            if kind == "distribution" and db.session.get(Distribution, raw["_id"]).dataset_id != dataset_id:
+                entry.problems[f"distribution {raw['_uri']}"] = {"id": [DISTRIBUTION_ELSEWHERE]}
+            elif kind not in (None, "distribution"):
+                entry.problems[f"distribution {raw['_uri']}"] = {"id": [ID_TAKEN]}
+    if not entry.problems:
+        given.update(own)
+
+
+def _create(identity, batch: list, seen_dois: set, dry_run: bool) -> None:
+    """Bulk-create a batch of (new dataset, its report entry, its distributions' URIs), skipping
+    those whose DOI is taken or came earlier in the document, or whose ids records have (a dry
+    run only reports)."""
     from sqlalchemy import select
 
     from ..core.db import db
     from ..datasets.models import Dataset
     from ..datasets.service import bulk_create_datasets
+    from ..search.registry import types_holding
 
-    dois = [item["doi"] for item, _entry in batch if item.get("doi")]
+    dois = [item["doi"] for item, _entry, _uris in batch if item.get("doi")]
     taken = set(db.session.scalars(select(Dataset.doi).where(Dataset.doi.in_(dois)))) if dois else set()
+    held = types_holding(i for item, _entry, _uris in batch
+                         for i in (item["id"], *(d["id"] for d in item["distributions"])))
     items = []
-    for item, entry in batch:
+    for item, entry, uris in batch:
         doi = item.get("doi")
         if doi and (doi in taken or doi in seen_dois):
-            entry.action, entry.problems["doi"] = "skip", ["Another dataset has this DOI."]
+            entry.problems["doi"] = ["Another dataset has this DOI."]
+        if item["id"] in held:
+            entry.problems["id"] = [ID_TAKEN]
+        for dist, node in zip(item["distributions"], uris):
+            if dist["id"] in held:
+                entry.problems[f"distribution {node}"] = {
+                    "id": [DISTRIBUTION_ELSEWHERE if held[dist["id"]] == "distribution" else ID_TAKEN]}
+        if entry.problems:
+            entry.action = "skip"
         else:
             items.append(item)
         if doi:
             seen_dois.add(doi)
-    if items:
+    if items and not dry_run:
         bulk_create_datasets(identity, items, action="import")
 
 

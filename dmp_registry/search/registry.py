@@ -101,3 +101,22 @@ def reader_groups(identity, suggesting: bool = False) -> list[tuple[list[str], l
     if len(groups) == 1 and len(next(iter(groups.values()))) == len(everything):
         return [([], list(next(iter(groups))))]
     return [(names, list(tokens)) for tokens, names in groups.items()]
+
+
+def types_holding(ids) -> dict:
+    """id → the search type whose record has it, for each of `ids` some record has. Record ids are
+    document ids in the one Elasticsearch index (search/indices.py), so records of different types
+    must not share one; ids from outside (a DCAT import) are checked here before they are given."""
+    from sqlalchemy import select
+
+    from ..core.db import db
+
+    wanted, found = list(set(ids)), {}
+    for st in search_types().values():
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            chunk = wanted[start:start + _IDS_PER_QUERY]
+            found.update((i, st.name) for i in db.session.scalars(select(st.model.id).where(st.model.id.in_(chunk))))
+    return found
+
+
+_IDS_PER_QUERY = 5000  # well under SQLite's 32,766 variables per statement
