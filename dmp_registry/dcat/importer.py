@@ -439,7 +439,9 @@ def import_datasets(identity, datasets, unit_id, dry_run: bool = False, progress
                 loaded_dists.append((dist, dist_in.load(payload)))
             except ValidationError as exc:
                 entry.problems[f"distribution {dist['_uri']}"] = exc.normalized_messages()
-        _check_ids(entry, dataset_id, existing, loaded_dists, given)
+        if existing is not None and not entry.problems:  # a new dataset's ids: by batch, in `_create`
+            entry.problems.update(_id_problems(dataset_id, True, _dist_ids(loaded_dists), given,
+                                               *_holders(raw["_id"] for raw, _d in loaded_dists)))
         if entry.problems:
             entry.action = "skip"
             continue
@@ -452,27 +454,31 @@ def import_datasets(identity, datasets, unit_id, dry_run: bool = False, progress
             item = {**loaded, "id": dataset_id, **{k: v for k, v in extra.items() if v}}
             item["distributions"] = [{**d, "id": raw["_id"], **{k: v for k, v in raw["_extra"].items() if v}}
                                      for raw, d in loaded_dists]
-            new_items.append((item, entry, [raw["_uri"] for raw, _d in loaded_dists]))
+            new_items.append((item, entry, _dist_ids(loaded_dists)))
             if len(new_items) >= BATCH:
-                _create(identity, new_items, seen_dois, dry_run)
+                _create(identity, new_items, seen_dois, given, dry_run)
                 new_items = []
-        elif not dry_run:
-            try:
-                with db.session.begin_nested():
-                    # an import overwrites by identifier: it is based on the version now stored
-                    dataset_service.update(identity, dataset_id, loaded, existing.version)
-                    for raw, dist in loaded_dists:
-                        stored = db.session.get(Distribution, raw["_id"])
-                        if stored is not None:
-                            distribution_service.update(identity, raw["_id"], dist, stored.version)
-                        else:
-                            distribution_service.create(identity, {**dist, "dataset_id": dataset_id})
-            except InvalidInput as exc:
-                entry.action = "skip"
-                entry.problems.update(exc.errors or {"record": [exc.message]})
+        else:
+            if not dry_run:
+                try:
+                    with db.session.begin_nested():
+                        # an import overwrites by identifier: it is based on the version now stored
+                        dataset_service.update(identity, dataset_id, loaded, existing.version)
+                        for raw, dist in loaded_dists:
+                            stored = db.session.get(Distribution, raw["_id"])
+                            if stored is not None:
+                                distribution_service.update(identity, raw["_id"], dist, stored.version)
+                            else:  # under the document's id, so the next import updates it
+                                distribution_service.create(identity, {**dist, "dataset_id": dataset_id,
+                                                                       "id": raw["_id"]})
+                except InvalidInput as exc:
+                    entry.action = "skip"
+                    entry.problems.update(exc.errors or {"record": [exc.message]})
+            if not entry.problems:
+                given.update((dataset_id, *(raw["_id"] for raw, _d in loaded_dists)))
         if progress:
             progress(1)
-    _create(identity, new_items, seen_dois, dry_run)
+    _create(identity, new_items, seen_dois, given, dry_run)
     return report
 
 
@@ -485,63 +491,71 @@ ID_GIVEN_TWICE = "Another dataset or distribution in this document has this iden
 DISTRIBUTION_ELSEWHERE = "This distribution belongs to another dataset."
 
 
-def _check_ids(entry: DatasetReport, dataset_id, existing, dists: list, given: set) -> None:
-    """Problems of ids given earlier in the document, and of an existing dataset's distributions
-    (a new dataset's ids are checked against the database by batch, in `_create`); the ids of a
-    dataset without problems are then given."""
+def _dist_ids(loaded_dists: list) -> list[tuple]:
+    return [(raw["_id"], raw["_uri"]) for raw, _d in loaded_dists]
+
+
+def _holders(ids) -> tuple[dict, dict]:
+    """(distribution id → its dataset's id, other id → the type of the record that has it)."""
+    from sqlalchemy import select
+
+    from ..core.db import db
+    from ..datasets.models import Distribution
+    from ..search.registry import types_holding
+
+    ids, owners = list(set(ids)), {}
+    for start in range(0, len(ids), 10_000):  # SQLite takes up to 32,766 parameters per statement
+        owners.update(db.session.execute(select(Distribution.id, Distribution.dataset_id)
+                                         .where(Distribution.id.in_(ids[start:start + 10_000]))).all())
+    rest = [i for i in ids if i not in owners]
+    return owners, (types_holding(rest) if rest else {})
+
+
+def _id_problems(dataset_id, existing: bool, dists: list[tuple], given: set, owners: dict, held: dict) -> dict:
+    """A dataset's problems with the ids the document gives it and its distributions ((id, URI)):
+    given to an accepted dataset or distribution before, one record of another type has, or (a
+    distribution) one of another dataset has."""
+    problems = {}
     if dataset_id in given:
-        entry.problems["id"] = [ID_GIVEN_TWICE]
+        problems["id"] = [ID_GIVEN_TWICE]
+    elif dataset_id in owners or held.get(dataset_id) not in (None, "dataset" if existing else None):
+        problems["id"] = [ID_TAKEN]
     own = {dataset_id}
-    for raw, _dist in dists:
-        if raw["_id"] in given or raw["_id"] in own:
-            entry.problems[f"distribution {raw['_uri']}"] = {"id": [ID_GIVEN_TWICE]}
-        own.add(raw["_id"])
-    if existing is not None and dists:
-        from ..core.db import db
-        from ..datasets.models import Distribution
-        from ..search.registry import types_holding
-
-        held = types_holding(raw["_id"] for raw, _dist in dists)
-        for raw, _dist in dists:
-            kind = held.get(raw["_id"])
-            if kind == "distribution" and db.session.get(Distribution, raw["_id"]).dataset_id != dataset_id:
-                entry.problems[f"distribution {raw['_uri']}"] = {"id": [DISTRIBUTION_ELSEWHERE]}
-            elif kind not in (None, "distribution"):
-                entry.problems[f"distribution {raw['_uri']}"] = {"id": [ID_TAKEN]}
-    if not entry.problems:
-        given.update(own)
+    for dist_id, uri in dists:
+        if dist_id in given or dist_id in own:
+            problems[f"distribution {uri}"] = {"id": [ID_GIVEN_TWICE]}
+        elif dist_id in owners and owners[dist_id] != dataset_id:
+            problems[f"distribution {uri}"] = {"id": [DISTRIBUTION_ELSEWHERE]}
+        elif held.get(dist_id) is not None:
+            problems[f"distribution {uri}"] = {"id": [ID_TAKEN]}
+        own.add(dist_id)
+    return problems
 
 
-def _create(identity, batch: list, seen_dois: set, dry_run: bool) -> None:
-    """Bulk-create a batch of (new dataset, its report entry, its distributions' URIs), skipping
-    those whose DOI is taken or came earlier in the document, or whose ids records have (a dry
-    run only reports)."""
+def _create(identity, batch: list, seen_dois: set, given: set, dry_run: bool) -> None:
+    """Bulk-create a batch of (new dataset, its report entry, its distributions' (id, URI)), in
+    document order skipping those whose DOI or ids are taken (by records, or by datasets accepted
+    earlier in the document); a dry run only reports."""
     from sqlalchemy import select
 
     from ..core.db import db
     from ..datasets.models import Dataset
     from ..datasets.service import bulk_create_datasets
-    from ..search.registry import types_holding
 
-    dois = [item["doi"] for item, _entry, _uris in batch if item.get("doi")]
+    dois = [item["doi"] for item, _entry, _dists in batch if item.get("doi")]
     taken = set(db.session.scalars(select(Dataset.doi).where(Dataset.doi.in_(dois)))) if dois else set()
-    held = types_holding(i for item, _entry, _uris in batch
-                         for i in (item["id"], *(d["id"] for d in item["distributions"])))
+    owners, held = _holders(i for item, _entry, dists in batch for i in (item["id"], *(d for d, _uri in dists)))
     items = []
-    for item, entry, uris in batch:
+    for item, entry, dists in batch:
         doi = item.get("doi")
         if doi and (doi in taken or doi in seen_dois):
             entry.problems["doi"] = ["Another dataset has this DOI."]
-        if item["id"] in held:
-            entry.problems["id"] = [ID_TAKEN]
-        for dist, node in zip(item["distributions"], uris):
-            if dist["id"] in held:
-                entry.problems[f"distribution {node}"] = {
-                    "id": [DISTRIBUTION_ELSEWHERE if held[dist["id"]] == "distribution" else ID_TAKEN]}
+        entry.problems.update(_id_problems(item["id"], False, dists, given, owners, held))
         if entry.problems:
             entry.action = "skip"
-        else:
-            items.append(item)
+            continue
+        items.append(item)
+        given.update((item["id"], *(d for d, _uri in dists)))
         if doi:
             seen_dois.add(doi)
     if items and not dry_run:

@@ -51,7 +51,11 @@ def test_two_datasets_given_one_distribution(client, create_unit, curator, dry_r
     assert _titles() == (set() if dry_run else {"Første", "Tredje"})
 
 
-def test_a_dataset_given_the_id_of_a_record_of_another_type(client, create_unit, curator, create_system):
+def test_a_dataset_given_the_id_of_a_record_of_another_type(client, create_unit, curator, create_system,
+                                                            monkeypatch):
+    from dmp_registry.search import registry
+
+    monkeypatch.setattr(registry, "_IDS_PER_QUERY", 1)  # a statement per id: each chunk is read
     system = create_system(name="Magasinbasen")
     body = _dataset("https://other.example/ds/1", "Kapret", identifier=str(system.id)) + \
         _dataset("https://other.example/ds/2", "Ærlig")
@@ -93,11 +97,76 @@ def test_a_distribution_of_another_dataset_is_neither_taken_nor_changed(client, 
     stored = db.session.get(Distribution, other.id)
     db.session.refresh(stored)
     assert (stored.access_url, stored.version) == ("https://example.org/theirs", other.version)
-    # its own distribution (same id on the next import) is updated as before
-    own = "https://other.example/dist/own"
-    _import(client, curator, unit, _dataset(mine, "Grei", [own]))
-    report, by_uri = _import(client, curator, unit, _dataset(mine, "Grei igjen", [own]))
-    assert by_uri[mine]["action"] == "update" and not by_uri[mine]["problems"]
+
+
+def _distributions(dataset_uri: str) -> list:
+    dataset_id = uuid.uuid5(uuid.NAMESPACE_URL, dataset_uri)  # the id of a foreign dataset URI
+    return list(db.session.scalars(select(Distribution).where(Distribution.dataset_id == dataset_id)))
+
+
+def test_a_new_distribution_of_an_existing_dataset_keeps_the_documents_id(client, create_unit, curator):
+    """Before: stored under a random id, so every import added another copy."""
+    mine, own = "https://other.example/ds/mine", "https://other.example/dist/own"
+    unit = create_unit()
+    _import(client, curator, unit, _dataset(mine, "Min"))
+    for title in ("Min", "Min igjen", "Min en gang til"):
+        report, by_uri = _import(client, curator, unit, _dataset(mine, title, [own]))
+        assert by_uri[mine]["action"] == "update" and not by_uri[mine]["problems"], by_uri
+    stored = _distributions(mine)
+    assert [d.id for d in stored] == [uuid.uuid5(uuid.NAMESPACE_URL, own)]
+
+
+def test_an_existing_dataset_given_the_id_of_a_record_of_another_type(client, create_unit, curator, create_system):
+    system = create_system()
+    mine = "https://other.example/ds/mine"
+    unit = create_unit()
+    _import(client, curator, unit, _dataset(mine, "Min"))
+    taken = f"https://other.example/distributions/{system.id}"
+    report, by_uri = _import(client, curator, unit, _dataset(mine, "Min igjen", [taken]))
+    assert by_uri[mine]["problems"] == {f"distribution {taken}": {"id": [ID_TAKEN]}}
+    assert _distributions(mine) == [] and _titles() == {"Min"}
+
+
+@pytest.mark.parametrize("owner_first", [True, False])
+def test_the_owner_of_a_distribution_keeps_it_whatever_the_order(client, create_unit, curator, owner_first):
+    """A new dataset listing an existing dataset's distribution is refused, and the owner updated,
+    whichever comes first in the document."""
+    owner, newcomer, dist = "https://other.example/ds/owner", "https://other.example/ds/new", "https://other.example/d"
+    unit = create_unit()
+    _import(client, curator, unit, _dataset(owner, "Eier", [dist]))
+    parts = [_dataset(owner, "Eier igjen", [dist]), _dataset(newcomer, "Ny", [dist])]
+    report, by_uri = _import(client, curator, unit, b"".join(parts if owner_first else parts[::-1]))
+    assert (by_uri[owner]["action"], by_uri[owner]["problems"]) == ("update", {})
+    assert by_uri[newcomer]["action"] == "skip" and list(by_uri[newcomer]["problems"]) == [f"distribution {dist}"]
+    assert _titles() == {"Eier igjen"}
+
+
+def test_ids_are_checked_across_batches_and_a_refused_dataset_takes_nothing(
+        client, create_unit, curator, monkeypatch):
+    from dmp_registry.dcat import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    shared, other = "https://other.example/dist/shared", "https://other.example/dist/other"
+    doi = '10.18710/ABC123'
+    body = b"".join([
+        _dataset("https://other.example/ds/1", "En", [shared]),
+        _dataset("https://other.example/ds/2", "To"),
+        _dataset("https://other.example/ds/3", "Tre", [other, other.replace("other", "x")]),  # batch 2
+        _dataset("https://other.example/ds/4", "Fire", [shared]),  # refused: ds/1 has it, a batch before
+        _dataset("https://other.example/ds/5", "Fem", [other]),    # refused within batch 3
+    ])
+    body = body.replace(b'"Fire"@nb ;', b'"Fire"@nb ; <http://www.w3.org/ns/adms#identifier> [ '
+                        b'<http://www.w3.org/2004/02/skos/core#notation> "https://doi.org/' + doi.encode() + b'" ] ;')
+    body += _dataset("https://other.example/ds/6", "Seks").replace(
+        b'"Seks"@nb ;', b'"Seks"@nb ; <http://www.w3.org/ns/adms#identifier> [ '
+        b'<http://www.w3.org/2004/02/skos/core#notation> "https://doi.org/' + doi.encode() + b'" ] ;')
+    for dry_run in (True, False):
+        report, by_uri = _import(client, curator, create_unit(), body, dry_run)
+        assert report["counts"] == {"create": 4, "update": 0, "skip": 2}, by_uri
+        assert by_uri["https://other.example/ds/4"]["problems"] == {f"distribution {shared}": {"id": [ID_GIVEN_TWICE]}}
+        assert by_uri["https://other.example/ds/5"]["problems"] == {f"distribution {other}": {"id": [ID_GIVEN_TWICE]}}
+        assert by_uri["https://other.example/ds/6"]["action"] == "create", by_uri  # ds/4's DOI was never taken
+    assert _titles() == {"En", "To", "Tre", "Seks"}
 
 
 def test_the_messages_are_translated(app):
