@@ -440,8 +440,8 @@ def import_datasets(identity, datasets, unit_id, dry_run: bool = False, progress
             except ValidationError as exc:
                 entry.problems[f"distribution {dist['_uri']}"] = exc.normalized_messages()
         if existing is not None and not entry.problems:  # a new dataset's ids: by batch, in `_create`
-            entry.problems.update(_id_problems(dataset_id, True, _dist_ids(loaded_dists), given,
-                                               *_holders(raw["_id"] for raw, _d in loaded_dists)))
+            dists = _dist_ids(loaded_dists)
+            entry.problems.update(_id_problems(dataset_id, dists, given, *_holders(d for d, _uri in dists)))
         if entry.problems:
             entry.action = "skip"
             continue
@@ -499,26 +499,26 @@ def _holders(ids) -> tuple[dict, dict]:
     """(distribution id → its dataset's id, other id → the type of the record that has it)."""
     from sqlalchemy import select
 
-    from ..core.db import db
+    from ..core.db import db, id_chunks, in_ids
     from ..datasets.models import Distribution
     from ..search.registry import types_holding
 
     ids, owners = list(set(ids)), {}
-    for start in range(0, len(ids), 10_000):  # SQLite takes up to 32,766 parameters per statement
+    for chunk in id_chunks(ids):
         owners.update(db.session.execute(select(Distribution.id, Distribution.dataset_id)
-                                         .where(Distribution.id.in_(ids[start:start + 10_000]))).all())
+                                         .where(in_ids(Distribution.id, chunk))).all())
     rest = [i for i in ids if i not in owners]
     return owners, (types_holding(rest) if rest else {})
 
 
-def _id_problems(dataset_id, existing: bool, dists: list[tuple], given: set, owners: dict, held: dict) -> dict:
+def _id_problems(dataset_id, dists: list[tuple], given: set, owners: dict, held: dict) -> dict:
     """A dataset's problems with the ids the document gives it and its distributions ((id, URI)):
     given to an accepted dataset or distribution before, one record of another type has, or (a
     distribution) one of another dataset has."""
     problems = {}
     if dataset_id in given:
         problems["id"] = [ID_GIVEN_TWICE]
-    elif dataset_id in owners or held.get(dataset_id) not in (None, "dataset" if existing else None):
+    elif dataset_id in owners or dataset_id in held:  # (an existing dataset's own id is not looked up)
         problems["id"] = [ID_TAKEN]
     own = {dataset_id}
     for dist_id, uri in dists:
@@ -550,7 +550,7 @@ def _create(identity, batch: list, seen_dois: set, given: set, dry_run: bool) ->
         doi = item.get("doi")
         if doi and (doi in taken or doi in seen_dois):
             entry.problems["doi"] = ["Another dataset has this DOI."]
-        entry.problems.update(_id_problems(item["id"], False, dists, given, owners, held))
+        entry.problems.update(_id_problems(item["id"], dists, given, owners, held))
         if entry.problems:
             entry.action = "skip"
             continue

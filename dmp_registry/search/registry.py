@@ -107,18 +107,13 @@ def types_holding(ids) -> dict:
     """id → the search type whose record has it, for each of `ids` some record has. Record ids are
     document ids in the one Elasticsearch index (search/indices.py), so records of different types
     must not share one; ids from outside (a DCAT import) are checked here before they are given.
-    One statement per 2,000 ids (a UNION ALL of every type's table)."""
+    One statement (a UNION ALL of every type's table) per chunk of ids (`id_chunks`)."""
     from sqlalchemy import literal, select, union_all
 
-    from ..core.db import db
+    from ..core.db import db, id_chunks, in_ids
 
-    wanted, found = list(set(ids)), {}
-    for start in range(0, len(wanted), _IDS_PER_QUERY):
-        chunk = wanted[start:start + _IDS_PER_QUERY]
-        stmt = union_all(*(select(st.model.id, literal(st.name)).where(st.model.id.in_(chunk))
-                           for st in search_types().values()))
+    found, types = {}, list(search_types().values())
+    for chunk in id_chunks(set(ids)):
+        stmt = union_all(*(select(st.model.id, literal(st.name)).where(in_ids(st.model.id, chunk)) for st in types))
         found.update(db.session.execute(stmt).all())
     return found
-
-
-_IDS_PER_QUERY = 2000  # eight types × 2,000 parameters: well under SQLite's 32,766 per statement

@@ -51,11 +51,16 @@ def test_two_datasets_given_one_distribution(client, create_unit, curator, dry_r
     assert _titles() == (set() if dry_run else {"Første", "Tredje"})
 
 
-def test_a_dataset_given_the_id_of_a_record_of_another_type(client, create_unit, curator, create_system,
-                                                            monkeypatch):
-    from dmp_registry.search import registry
+@pytest.fixture
+def one_id_per_statement(monkeypatch):
+    """An empty chunk first, then a statement per id: every chunk of ids must be read."""
+    from dmp_registry.core import db as db_module
 
-    monkeypatch.setattr(registry, "_IDS_PER_QUERY", 1)  # a statement per id: each chunk is read
+    monkeypatch.setattr(db_module, "id_chunks", lambda ids: [[]] + [[i] for i in ids])
+
+
+def test_a_dataset_given_the_id_of_a_record_of_another_type(client, create_unit, curator, create_system,
+                                                            one_id_per_statement):
     system = create_system(name="Magasinbasen")
     body = _dataset("https://other.example/ds/1", "Kapret", identifier=str(system.id)) + \
         _dataset("https://other.example/ds/2", "Ærlig")
@@ -80,7 +85,8 @@ def test_a_dataset_given_the_id_it_gives_its_distribution(client, create_unit, c
 
 
 def test_a_distribution_of_another_dataset_is_neither_taken_nor_changed(client, create_unit, curator,
-                                                                        create_dataset, create_distribution):
+                                                                        create_dataset, create_distribution,
+                                                                        one_id_per_statement):
     other = create_distribution(dataset=create_dataset(), access_url="https://example.org/theirs")
     theirs = f"https://registry.example/distributions/{other.id}"
     unit = create_unit()
