@@ -4,19 +4,20 @@ index side by side in one run, at N datasets (default 100,000) on a throwaway SQ
     .venv/bin/python scripts/bench/search_bench.py [--records 100000] [--queries 300] [--es URL]
 
 Without --es (or ELASTICSEARCH_URL) only the embedded index is measured. Latency of 1–3-word queries
-with all facets, and of prefix queries, over a real keep-alive HTTP connection to the registry's WSGI
-server in this process: measured inside the Flask process (WSGI call to response written, the
-issue's "measured from the Flask process") and as the client's round trip. The load also has the 2,000 IT systems
-and N/10 data flows of the lineage benchmark's generated portfolio (scripts/bench/lineage_bench.py).
+with all facets, and of prefix queries, over a real keep-alive HTTP connection from a client process
+(http_client.py) to the registry's WSGI server in this process: measured inside the Flask process
+(WSGI call to response written, the issue's "measured from the Flask process") and as the client's
+round trip. The load also has the 2,000 IT systems and N/10 data flows of the lineage benchmark's
+generated portfolio (scripts/bench/lineage_bench.py).
 """
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -24,17 +25,13 @@ import time
 import urllib.parse
 from pathlib import Path
 
-import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import progressbar  # noqa: E402
 from corpus import Corpus  # noqa: E402
 
 THEMES = ["ENVI", "AGRI", "EDUC", "SOCI", "TECH", "HEAL", "REGI", "GOVE"]
-
-
-def progressbar(length, label):
-    return click.progressbar(length=length, label=label, show_pos=True, show_percent=True, file=sys.stderr)
 
 
 def make_app(db_url: str, es_url: str | None, prefix: str):
@@ -105,7 +102,8 @@ def index_all(app, es: bool, per_type: dict | None = None) -> tuple[int, float]:
 class InProcess:
     """WSGI middleware: each request's time inside the Flask process, from the server handing it
     over until the response body is written (the iterable closed). The round trip measured by the
-    client adds the HTTP exchange and the client itself, which here shares the process (and GIL)."""
+    client adds the HTTP exchange and the client itself (a process of its own: sharing this one's GIL,
+it delayed the server)."""
 
     def __init__(self, app):
         self.app, self.times = app, []
@@ -145,21 +143,17 @@ def serve(app) -> tuple[tuple[str, int], InProcess]:
 
 
 def latency(address, qs: list[str], label: str, records: int, timed: InProcess | None = None) -> dict:
-    """Times each query over one keep-alive connection (round trip) and, with `timed`, inside the
-    Flask process; also the median share of records a query matched."""
-    conn = http.client.HTTPConnection(*address)
-    times, shares = [], []
+    """Times each query over one keep-alive connection from a client process of its own
+    (http_client.py: round trip) and, with `timed`, inside the Flask process; also the median share
+    of records a query matched."""
+    paths = ["/api/v1/search/?" + urllib.parse.urlencode({"q": q}) for q in qs]
     if timed is not None:
         timed.times.clear()
-    with progressbar(len(qs), label) as bar:
-        for q in qs:
-            started = time.perf_counter()
-            conn.request("GET", "/api/v1/search/?" + urllib.parse.urlencode({"q": q}))
-            body = conn.getresponse().read()
-            times.append((time.perf_counter() - started) * 1000)
-            shares.append(json.loads(body)["total"] / records)
-            bar.update(1)
-    out = {**_percentiles(times), "n": len(times), "median_share": statistics.median(shares)}
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("http_client.py")), *map(str, address),
+                           label, "total"], input=json.dumps(paths), stdout=subprocess.PIPE, text=True, check=True)
+    sent = json.loads(done.stdout)
+    out = {**_percentiles(sent["ms"]), "n": len(paths),
+           "median_share": statistics.median(total / records for total in sent["values"])}
     if timed is not None:
         inside = _percentiles(timed.times)
         out.update({"flask_p50": inside["p50"], "flask_p95": inside["p95"]})
