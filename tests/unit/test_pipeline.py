@@ -188,3 +188,26 @@ def test_the_child_does_not_inherit_a_graceful_stop_handler():
         assert not _forked_children()
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_what_the_child_inherits_is_frozen_out_of_its_collections():
+    """A producer that turns collection back on (the embedded rebuild's does) must not walk the
+    parent's heap: everything the child inherited is in the permanent generation, and what the
+    producer makes afterwards is still collected."""
+    import gc
+
+    inherited = [[] for _ in range(1000)]
+    frozen_here = gc.get_freeze_count()  # what create_app froze (gc.freeze at its end), not `inherited`
+
+    def produce():
+        frozen = gc.get_freeze_count()
+        gc.enable()
+        cycle = []
+        cycle.append(cycle)
+        del cycle
+        yield frozen, gc.collect(), gc.get_freeze_count()
+
+    with forked(produce) as items:
+        [(frozen, collected, still_frozen)] = list(items)
+    assert frozen >= frozen_here + len(inherited) and still_frozen == frozen
+    assert collected >= 1
