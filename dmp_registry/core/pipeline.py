@@ -176,7 +176,7 @@ def _child(produce: Callable[[], Iterator], send, receive) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handlers (a server's graceful stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends this one
     # What the child inherits is never collected here: frozen, no collection walks it (a producer
-    # that turns collection back on spent 4–7 % more CPU walking, and so copying, the parent's heap).
+    # that turns collection back on spent 2–7 % more CPU walking, and so copying, the parent's heap).
     gc.freeze()
     gc.disable()  # the producer's objects are short-lived and acyclic; the process ends with it
     try:

@@ -1,7 +1,7 @@
 """The client side of a latency benchmark, run as its own process so that it does not share the
 measured server's interpreter (and GIL): in one process, the client parsing a response or drawing
-its progress bar held the lock the server needed to finish the next request, which added
-0.2–0.9 ms to the time measured inside Flask (2026-12-08, docs/benchmarks.md).
+its progress bar held the lock the server needed to finish the next request, and that wait was
+counted inside Flask (docs/benchmarks.md, runs M–O).
 
     python scripts/bench/http_client.py HOST PORT LABEL FIELD < paths.json > results.json
 

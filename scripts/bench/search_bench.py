@@ -25,10 +25,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import progressbar  # noqa: E402
+from common import bar_chart_svg, machine, progressbar  # noqa: E402
 from corpus import Corpus  # noqa: E402
 
 THEMES = ["ENVI", "AGRI", "EDUC", "SOCI", "TECH", "HEAL", "REGI", "GOVE"]
@@ -102,8 +101,8 @@ def index_all(app, es: bool, per_type: dict | None = None) -> tuple[int, float]:
 class InProcess:
     """WSGI middleware: each request's time inside the Flask process, from the server handing it
     over until the response body is written (the iterable closed). The round trip measured by the
-    client adds the HTTP exchange and the client itself (a process of its own: sharing this one's GIL,
-it delayed the server)."""
+    client adds the HTTP exchange and the client itself (a process of its own: sharing this one's
+    GIL, it delayed the server)."""
 
     def __init__(self, app):
         self.app, self.times = app, []
@@ -152,6 +151,8 @@ def latency(address, qs: list[str], label: str, records: int, timed: InProcess |
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("http_client.py")), *map(str, address),
                            label, "total"], input=json.dumps(paths), stdout=subprocess.PIPE, text=True, check=True)
     sent = json.loads(done.stdout)
+    if timed is not None and len(timed.times) != len(paths):
+        raise RuntimeError(f"{len(paths)} requests sent, {len(timed.times)} timed inside Flask")
     out = {**_percentiles(sent["ms"]), "n": len(paths),
            "median_share": statistics.median(total / records for total in sent["values"])}
     if timed is not None:
@@ -254,8 +255,6 @@ def main() -> None:
     for key, value in results.items():
         print(f"  {key}: {value}")
     if args.out:
-        from common import bar_chart_svg, machine
-
         args.out.write_text(json.dumps({"machine": machine(), "date": time.strftime("%Y-%m-%d"), "records": args.records,
                                         "corpus": args.corpus, "results": results, "latency_ms": latencies}, indent=2))
         rows = [(f"{k} {name}", r[p]) for k, r in latencies.items()

@@ -2,6 +2,7 @@
 its items would have, and the thread never outlives the block."""
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
@@ -192,22 +193,20 @@ def test_the_child_does_not_inherit_a_graceful_stop_handler():
 
 def test_what_the_child_inherits_is_frozen_out_of_its_collections():
     """A producer that turns collection back on (the embedded rebuild's does) must not walk the
-    parent's heap: everything the child inherited is in the permanent generation, and what the
-    producer makes afterwards is still collected."""
-    import gc
-
-    inherited = [[] for _ in range(1000)]
-    frozen_here = gc.get_freeze_count()  # what create_app froze (gc.freeze at its end), not `inherited`
+    parent's heap: what the child inherited is in the permanent generation (which get_objects
+    does not list), and what the producer makes afterwards is still collected."""
+    inherited = []
+    assert any(o is inherited for o in gc.get_objects())  # tracked, not frozen, here
 
     def produce():
-        frozen = gc.get_freeze_count()
+        visible = any(o is inherited for o in gc.get_objects())
         gc.enable()
         cycle = []
         cycle.append(cycle)
         del cycle
-        yield frozen, gc.collect(), gc.get_freeze_count()
+        yield visible, gc.collect()
 
     with forked(produce) as items:
-        [(frozen, collected, still_frozen)] = list(items)
-    assert frozen >= frozen_here + len(inherited) and still_frozen == frozen
+        [(visible, collected)] = list(items)
+    assert not visible
     assert collected >= 1
